@@ -1,0 +1,48 @@
+# One command per chore. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+SCALE  ?= small
+SEED   ?= 1
+
+.PHONY: install run demo test test-all bench lint format clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Builds the small demo the first time (no lake yet), makes sure an admin exists, serves.
+run: $(STAMP)
+	@test -f "$${POSTMART_DATA_DIR:-data}/lake/catalog.sqlite" || $(BIN)/postmart demo --scale $(SCALE) --seed $(SEED)
+	$(BIN)/postmart users ensure-admin
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+
+demo: $(STAMP)
+	$(BIN)/postmart demo --scale $(SCALE) --seed $(SEED)
+
+# Unit, integration, AppTest and browser tests; slow and benchmark tests are left out.
+test: $(STAMP)
+	$(BIN)/pytest -m "not slow and not bench" $(PYTEST_ARGS)
+
+test-all: $(STAMP)
+	$(BIN)/pytest -m "not bench" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/pytest -m bench -s -p no:cacheprovider tests/bench $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

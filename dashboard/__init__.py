@@ -1,0 +1,1 @@
+"""The app's importable code: settings, auth and roles, services, i18n, figures, maps."""

@@ -1,0 +1,1 @@
+"""Feed readers, validation, quarantine, loaders, reference data, demo data, the CLI."""

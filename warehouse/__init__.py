@@ -1,0 +1,1 @@
+"""Storage: lake (DuckDB + DuckLake) and ops DB connections, schema, query helpers."""

@@ -1,0 +1,162 @@
+"""Connections to the lake: DuckDB with DuckLake, extensions from pinned PyPI wheels.
+
+Readers attach the lake READ_ONLY and may be many; the one writer holds a file lock
+(``<DATA_DIR>/lake/writer.lock``) for as long as it writes. DuckLake gives readers
+snapshot isolation: they see the previous snapshot until the writer commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+from duckdb_extensions import import_extension
+
+from warehouse.settings import Settings, load_settings
+
+LAKE = "lake"
+# Extensions are installed from the wheels in site-packages, never downloaded.
+_EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
+_MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "lake"
+
+
+class LakeError(Exception):
+    """A lake problem with a message meant for the person who ran the command."""
+
+
+class LakeMissing(LakeError):
+    pass
+
+
+class LakeBusy(LakeError):
+    pass
+
+
+def _base_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = duckdb.connect(config=config)
+    for name in _EXTENSIONS:
+        import_extension(name, con=con)
+        con.execute(f"load {name}")
+    return con
+
+
+def catalog_exists(settings: Settings) -> bool:
+    if settings.lake_catalog.startswith("sqlite:"):
+        return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
+    return True
+
+
+def _attach(con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool) -> None:
+    # Paths come from our own settings, not from users; DuckDB cannot bind ATTACH targets.
+    catalog = settings.lake_catalog.replace("'", "''")
+    data_path = settings.lake_data_path.replace("'", "''")
+    options = f"data_path '{data_path}'" + (", read_only" if read_only else "")
+    con.execute(f"attach 'ducklake:{catalog}' as {LAKE} ({options})")
+    con.execute(f"use {LAKE}")
+
+
+def connect_reader(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the lake; raises LakeMissing when none was built yet."""
+    settings = settings or load_settings()
+    if not catalog_exists(settings):
+        raise LakeMissing(
+            f"No lake at {settings.lake_catalog}. Run `postmart demo` or `postmart etl load`."
+        )
+    con = _base_connection()
+    _attach(con, settings, read_only=True)
+    return con
+
+
+@contextlib.contextmanager
+def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[None]:
+    """Hold the single-writer lock; wait up to ``timeout_s`` and then fail clearly."""
+    settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    timeout_s = settings.writer_lock_timeout_s if timeout_s is None else timeout_s
+    path = settings.lake_dir / "writer.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = path.read_text().strip() or "another process"
+                    raise LakeBusy(
+                        f"The lake is being written by {holder}; waited {timeout_s:g} s. "
+                        "Try again when that load has finished."
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"process {os.getpid()}".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def connect_writer(
+    settings: Settings | None = None, timeout_s: float | None = None, memory_limit: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one read-write connection, under the writer lock, with migrations applied."""
+    settings = settings or load_settings()
+    with writer_lock(settings, timeout_s):
+        Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
+        con = _base_connection(memory_limit)
+        try:
+            _attach(con, settings, read_only=False)
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every lake migration, in order."""
+    out = []
+    for path in sorted(_MIGRATIONS_DIR.glob("*.sql")):
+        version = int(path.name.split("_", 1)[0])
+        out.append((version, path.stem, path.read_text(encoding="utf-8")))
+    return out
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = ? and table_name = 'schema_migrations'",
+        [LAKE],
+    ).fetchone()[0]
+    if not exists:
+        return set()
+    return {v for (v,) in con.execute("select version from schema_migrations").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction; return what was applied."""
+    done = applied_versions(con)
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        con.execute("begin")
+        try:
+            con.execute(sql)
+            con.execute(
+                "insert into schema_migrations values (?, ?, current_localtimestamp())",
+                [version, name],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(version)
+    return applied
