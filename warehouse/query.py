@@ -20,9 +20,21 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A fresh cursor on the lake. A DuckDB cursor shares the database instance but not the
+    connection's `use lake`, so it is repeated here; other connections get a plain cursor."""
+    cur = con.cursor()
+    attached = cur.execute(
+        "select count(*) from duckdb_databases() where database_name = 'lake'"
+    ).fetchone()[0]
+    if attached:
+        cur.execute("use lake")
+    return cur
+
+
 def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> pl.DataFrame:
     """Run a query on a fresh cursor (connections are shared; cursors are not) as polars."""
-    cur = con.cursor()
+    cur = cursor(con)
     try:
         return cur.execute(sql, params).pl()
     finally:
@@ -30,7 +42,7 @@ def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) ->
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> tuple | None:
-    cur = con.cursor()
+    cur = cursor(con)
     try:
         return cur.execute(sql, params).fetchone()
     finally:

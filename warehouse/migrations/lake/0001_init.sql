@@ -40,7 +40,7 @@ create table if not exists dim_province (
     name_en varchar,
     region_code varchar,
     postal_region_code varchar,
-    population_weight double,   -- share of the national population of GeoNames places
+    population_weight double,   -- estimated share of the national population (docs/reference-data.md)
     lat double,
     lon double
 );

@@ -1,0 +1,148 @@
+"""The operational DB: SQLAlchemy 2.x engine, transactions and versioned migrations.
+
+SQLite is the embedded default (``sqlite:///<DATA_DIR>/ops.sqlite``); PostgreSQL is the
+production engine (``postgresql+psycopg://...`` in ``POSTMART_OPS_DB_URL``).
+
+SQLite is tuned on every new DB-API connection: WAL (readers never block the writer),
+a busy timeout (a second writer waits instead of failing at once) and foreign keys (off
+by default in SQLite). Python's sqlite3 module is told to leave transactions alone and
+SQLAlchemy's ``begin`` event emits ``BEGIN`` itself — the recipe in SQLAlchemy's SQLite
+docs — so that ``write()`` can say ``BEGIN IMMEDIATE``: the write lock is taken up front,
+and two deciders can never both read "pending" and then deadlock upgrading their locks.
+
+Migrations are Alembic revisions in ``warehouse/migrations/ops/versions``, run from code
+(no ``alembic.ini``) by ``engine()`` the first time a process opens a given DB, inside one
+write transaction so that two processes starting together apply them once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from warehouse.settings import Settings, load_settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "ops"
+# Milliseconds a SQLite writer waits for another writer's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Arbitrary but fixed key of the PostgreSQL advisory lock that serializes migrations.
+_PG_MIGRATION_LOCK = 0x706D_6F70  # "pmop"
+_BEGIN_MODE = "postmart_sqlite_begin"
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def is_sqlite(eng: Engine | Connection) -> bool:
+    return eng.dialect.name == "sqlite"
+
+
+def _sqlite_events(eng: Engine) -> None:
+    @event.listens_for(eng, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event own BEGIN (see the module docstring).
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        try:
+            cur.execute("pragma journal_mode = wal")
+            cur.execute(f"pragma busy_timeout = {SQLITE_BUSY_TIMEOUT_MS:d}")
+            cur.execute("pragma foreign_keys = on")
+            # WAL + NORMAL is durable against application crashes, fast on commit.
+            cur.execute("pragma synchronous = normal")
+        finally:
+            cur.close()
+
+    @event.listens_for(eng, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_MODE, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create(url: str) -> Engine:
+    """A new engine for ``url`` with our connection setup; no migrations applied."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        eng = create_engine(url)
+        _sqlite_events(eng)
+        return eng
+    # pre_ping: a PostgreSQL restart or failover must not surface as a broken page.
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine for the configured ops DB, migrated to the latest version."""
+    url = (settings or load_settings()).ops_db_url
+    with _engines_lock:
+        eng = _engines.get(url)
+        if eng is None:
+            eng = create(url)
+            migrate(eng)
+            _engines[url] = eng
+        return eng
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests; processes that fork)."""
+    with _engines_lock:
+        for eng in _engines.values():
+            eng.dispose()
+        _engines.clear()
+
+
+@contextlib.contextmanager
+def write(eng: Engine) -> Iterator[Connection]:
+    """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, a plain one on PostgreSQL.
+
+    Commits when the block ends, rolls back on an exception. On PostgreSQL, code that
+    reads-then-writes shared state must lock what it reads (``FOR UPDATE``) or use a
+    conditional update with a checked rowcount.
+    """
+    with eng.connect() as conn:
+        if is_sqlite(conn):
+            conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+        with conn.begin():
+            yield conn
+
+
+@contextlib.contextmanager
+def read(eng: Engine) -> Iterator[Connection]:
+    """A read transaction (one consistent snapshot on both engines)."""
+    with eng.connect() as conn, conn.begin():
+        yield conn
+
+
+def migrate(eng: Engine) -> list[str]:
+    """Upgrade the ops DB to the latest Alembic revision; return the revisions applied."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+
+    applied: list[str] = []
+    with write(eng) as conn:
+        if not is_sqlite(conn):
+            # Replicas starting together: the second waits here, then finds nothing to do.
+            conn.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        before = MigrationContext.configure(conn).get_current_revision()
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        after = MigrationContext.configure(conn).get_current_revision()
+        if after != before:
+            applied.append(f"{before or 'base'} -> {after}")
+    return applied
+
+
+def current_revision(eng: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with read(eng) as conn:
+        return MigrationContext.configure(conn).get_current_revision()
