@@ -105,7 +105,9 @@ def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[
 
 @contextlib.contextmanager
 def connect_writer(
-    settings: Settings | None = None, timeout_s: float | None = None, memory_limit: str | None = None
+    settings: Settings | None = None,
+    timeout_s: float | None = None,
+    memory_limit: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one read-write connection, under the writer lock, with migrations applied."""
     settings = settings or load_settings()

@@ -42,10 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
         "none",
         "Map background: 'none' draws no basemap (works offline), 'carto' loads Carto tiles.",
     ),
-    Setting("INBOX_DIR", "", "Folder the Data loads page lists feed files from; empty means <DATA_DIR>/inbox."),
-    Setting("WRITER_LOCK_TIMEOUT_S", "30", "Seconds a second lake writer waits for the lock before failing."),
-    Setting("SESSION_IDLE_MINUTES", "30", "Minutes of inactivity after which a signed-in session ends."),
-    Setting("REVIEW_TARGET_DAYS", "7", "Days an application may wait for a decision before it is overdue."),
+    Setting(
+        "INBOX_DIR", "", "Folder of feed files for the Data loads page; empty: <DATA_DIR>/inbox."
+    ),
+    Setting("WRITER_LOCK_TIMEOUT_S", "30", "Seconds a second lake writer waits for the lock."),
+    Setting("SESSION_IDLE_MINUTES", "30", "Minutes of inactivity after which a session ends."),
+    Setting("REVIEW_TARGET_DAYS", "7", "Days an application may wait before it is overdue."),
 )
 
 
