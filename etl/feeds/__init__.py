@@ -1,0 +1,1 @@
+"""Feed readers, specifications, validation rules and the demo-feed writer."""

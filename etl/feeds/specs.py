@@ -1,0 +1,370 @@
+"""Feed specifications: columns, types, natural keys, target tables and file patterns.
+
+A feed's columns are named as in the lake (warehouse/migrations/lake/0001_init.sql) unless
+the upstream system names them otherwise (`source`). docs/feeds.md documents each feed;
+keep the two in step.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Kinds of column a feed can carry; each has one parser and one "bad value" reason.
+# "digits" is an identifier people write with dashes, spaces or Thai digits (IDs, accounts).
+KINDS = ("text", "id", "digits", "int", "decimal", "float", "timestamp", "date", "bool")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # lake column
+    kind: str = "text"
+    required: bool = False
+    source: str | None = None  # header in the file when it differs from the lake name
+    non_negative: bool = False
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def header(self) -> str:
+        return self.source or self.name
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    table: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    formats: tuple[str, ...]
+    patterns: tuple[str, ...]  # fnmatch patterns on the lower-case file name
+    encodings: tuple[str, ...] = ("utf-8",)
+    thai_text: bool = False  # Thai digits, BE dates and dashed IDs expected
+    timestamp_format: str | None = "%Y-%m-%d %H:%M:%S"  # the fast path for big feeds
+    constants: dict[str, str] = field(default_factory=dict)  # lake columns set by the loader
+    title: str = ""
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required_headers(self) -> set[str]:
+        return {c.header for c in self.columns if c.required}
+
+
+ORDER_STATUSES = (
+    "pending_payment",
+    "paid",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "returned",
+    "refunded",
+)
+CATEGORIES = ("food", "beverage", "textile", "household", "herbal")
+BRANCH_TYPES = ("post_office", "licensed_post_office", "counter", "shop")
+SELLER_TYPES = (
+    "community_enterprise",
+    "otop_producer",
+    "farmer_group",
+    "housewife_group",
+    "individual",
+)
+APPLICATION_STATUSES = (
+    "submitted",
+    "in_review",
+    "needs_information",
+    "resubmitted",
+    "approved",
+    "rejected",
+)
+LISTING_STATUSES = ("pending", "approved", "rejected", "changes_requested")
+TEMPERATURE_CLASSES = ("ambient", "chilled", "frozen")
+PAYOUT_STATUSES = ("scheduled", "paid", "held", "failed")
+TXN_TYPES = ("charge", "refund", "chargeback", "cod")
+
+C = Column
+
+ORDERS = Feed(
+    name="orders",
+    title="Marketplace orders",
+    table="fct_order",
+    key=("order_id",),
+    formats=("csv", "parquet"),
+    patterns=("*orders*.csv", "*orders*.parquet"),
+    columns=(
+        C("order_id", "id", required=True),
+        C("seller_id", "id", required=True),
+        C("buyer_subdistrict_code", "id"),
+        C("buyer_postal_code", "id"),
+        C("buyer_province_code", "id"),
+        C("ordered_at", "timestamp", required=True),
+        C("status", "text", required=True, choices=ORDER_STATUSES),
+        C("payment_channel"),
+        C("service_code"),
+        C("count_items", "int", non_negative=True),
+        C("subtotal_thb", "decimal", required=True, non_negative=True),
+        C("shipping_fee_thb", "decimal", non_negative=True),
+        C("discount_thb", "decimal", non_negative=True),
+        C("total_thb", "decimal", required=True, non_negative=True),
+        C("currency", "text", required=True),
+        C("updated_at", "timestamp"),
+    ),
+)
+
+ORDER_ITEMS = Feed(
+    name="order_items",
+    title="Marketplace order items",
+    table="fct_order_item",
+    key=("order_id", "line_no"),
+    formats=("csv", "parquet"),
+    patterns=("*order_items*.csv", "*order_items*.parquet", "*order-items*.*"),
+    columns=(
+        C("order_id", "id", required=True),
+        C("line_no", "int", required=True, non_negative=True),
+        C("listing_id", "id", required=True),
+        C("quantity", "int", required=True, non_negative=True),
+        C("unit_price_thb", "decimal", required=True, non_negative=True),
+        C("amount_thb", "decimal", required=True, non_negative=True),
+    ),
+)
+
+SETTLEMENTS = Feed(
+    name="settlements",
+    title="Gateway settlement report",
+    table="fct_settlement",
+    key=("transaction_id", "settlement_batch_id"),
+    formats=("csv",),
+    patterns=("*settlement*.csv",),
+    columns=(
+        C("transaction_id", "id", required=True),
+        C("settlement_batch_id", "id", required=True),
+        C("gateway", "text", required=True),
+        C("merchant_order_ref", "id", required=True),
+        C("txn_type", "text", required=True, choices=TXN_TYPES),
+        C("channel"),
+        C("created_at", "timestamp", required=True),
+        C("paid_at", "timestamp"),
+        C("settled_on", "date", required=True),
+        C("gross_thb", "decimal", required=True, source="gross_amount", non_negative=True),
+        C("fee_thb", "decimal", required=True, source="fee", non_negative=True),
+        C("fee_vat_thb", "decimal", required=True, source="fee_vat", non_negative=True),
+        # Net is negative on refund and chargeback lines: no sign rule.
+        C("net_thb", "decimal", required=True, source="net_amount"),
+        C("refunded_thb", "decimal", source="refunded_amount", non_negative=True),
+        C("status", "text", required=True),
+        C("currency", "text", required=True),
+    ),
+    constants={"source_file": "<file name>"},
+)
+
+PAYOUTS = Feed(
+    name="payouts",
+    title="Seller payouts",
+    table="fct_payout",
+    key=("payout_id",),
+    formats=("csv",),
+    patterns=("*payout*.csv",),
+    columns=(
+        C("payout_id", "id", required=True),
+        C("seller_id", "id", required=True),
+        C("period_start_on", "date", required=True),
+        C("period_end_on", "date", required=True),
+        C("scheduled_on", "date"),
+        C("paid_at", "timestamp"),
+        C("count_orders", "int", non_negative=True),
+        C("gross_thb", "decimal", required=True, non_negative=True),
+        C("fee_thb", "decimal", non_negative=True),
+        C("transfer_fee_thb", "decimal", non_negative=True),
+        C("net_thb", "decimal", required=True, non_negative=True),
+        C("bank_code", "id", required=True),
+        C("bank_account_no", "digits", required=True),
+        C("status", "text", required=True, choices=PAYOUT_STATUSES),
+    ),
+)
+
+_TRACKING_COLUMNS = (
+    C("tracking_no", "id", required=True, source="barcode"),
+    C("status_code", "text", required=True, source="status"),  # unknown codes are kept
+    C("status_description"),
+    C("event_at", "timestamp", required=True, source="status_date"),
+    C("location"),
+    C("postcode", "id"),
+    C("branch_code", "id"),
+    C("delivery_status"),
+    C("receiver_name"),
+)
+
+TRACKING_API = Feed(
+    name="tracking_api",
+    title="Tracking events, Thailand Post track-API response (TH or EN)",
+    table="fct_tracking_event",
+    key=("tracking_no", "status_code", "event_at", "location"),
+    formats=("json",),
+    patterns=("*.json",),
+    columns=_TRACKING_COLUMNS,
+    timestamp_format=None,
+    constants={"source": "track_api"},
+)
+
+TRACKING_JSONL = Feed(
+    name="tracking_jsonl",
+    title="Tracking events as JSON Lines (webhook)",
+    table="fct_tracking_event",
+    key=("tracking_no", "status_code", "event_at", "location"),
+    formats=("jsonl",),
+    patterns=("*.jsonl", "*.ndjson"),
+    columns=_TRACKING_COLUMNS,
+    timestamp_format=None,
+    constants={"source": "jsonl"},
+)
+
+APPLICATIONS = Feed(
+    name="applications",
+    title="Seller applications",
+    table="seller_application",
+    key=("application_id",),
+    formats=("csv", "xlsx"),
+    patterns=("*application*.csv", "*application*.xlsx"),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("application_id", "id", required=True),
+        C("seller_type", "text", required=True, choices=SELLER_TYPES),
+        C("name_th", "text", required=True),
+        C("name_en"),
+        C("national_id", "digits", required=True),
+        C("juristic_id", "digits"),
+        C("ce_registration_code", "digits"),
+        C("count_members", "int", non_negative=True),
+        C("is_low_income", "bool"),
+        C("province_code", "id"),
+        C("district_code", "id"),
+        C("subdistrict_code", "id", required=True),
+        C("postal_code", "id", required=True),
+        C("phone", "digits"),
+        C("bank_code", "id"),
+        C("bank_account_no", "digits"),
+        C("promptpay_proxy", "digits"),
+        C("digital_centre_id", "id"),
+        C("status", "text", required=True, choices=APPLICATION_STATUSES),
+        C("submitted_at", "timestamp", required=True),
+        C("decided_at", "timestamp"),
+        C("seller_id", "id"),
+        C("updated_at", "timestamp"),
+    ),
+)
+
+LISTINGS = Feed(
+    name="listings",
+    title="Listings",
+    table="dim_listing",
+    key=("listing_id",),
+    formats=("csv", "xlsx"),
+    patterns=("*listing*.csv", "*listing*.xlsx"),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("listing_id", "id", required=True),
+        C("seller_id", "id", required=True),
+        C("category_code", "text", required=True, choices=CATEGORIES),
+        C("title_th", "text", required=True),
+        C("title_en"),
+        C("price_thb", "decimal", required=True, non_negative=True),
+        C("weight_kg", "float", non_negative=True),
+        C("is_perishable", "bool"),
+        C("temperature_class", "text", choices=TEMPERATURE_CLASSES),
+        C("has_photo", "bool"),
+        C("status", "text", required=True, choices=LISTING_STATUSES),
+        C("created_at", "timestamp"),
+        C("updated_at", "timestamp"),
+    ),
+)
+
+BRANCH_MASTER = Feed(
+    name="branch_master",
+    title="Branch master",
+    table="dim_branch",
+    key=("branch_code",),
+    formats=("csv",),
+    patterns=("*branch*.csv",),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("branch_code", "id", required=True),
+        C("name_th", "text", required=True),
+        C("name_en"),
+        C("branch_type", "text", required=True, choices=BRANCH_TYPES),
+        C("subdistrict_code", "id", required=True),
+        C("postal_code", "id", required=True),
+        C("lat", "float", required=True),
+        C("lon", "float", required=True),
+        C("is_active", "bool"),
+    ),
+    constants={"source": "<file name>"},
+)
+
+# Load order inside one call: a feed's references are loaded before it.
+FEEDS: tuple[Feed, ...] = (
+    BRANCH_MASTER,
+    APPLICATIONS,
+    LISTINGS,
+    ORDERS,
+    ORDER_ITEMS,
+    SETTLEMENTS,
+    PAYOUTS,
+    TRACKING_API,
+    TRACKING_JSONL,
+)
+FEEDS_BY_NAME = {f.name: f for f in FEEDS}
+# Name patterns are tried most specific first ("order_items" also matches "*orders*"? no,
+# but "orders_items" style names would): items before orders.
+_DETECT_ORDER = (
+    ORDER_ITEMS,
+    ORDERS,
+    SETTLEMENTS,
+    PAYOUTS,
+    APPLICATIONS,
+    LISTINGS,
+    BRANCH_MASTER,
+    TRACKING_JSONL,
+    TRACKING_API,
+)
+
+
+class UnknownFeed(ValueError):
+    """The file's name and header match no feed."""
+
+
+def file_format(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return {"ndjson": "jsonl", "pq": "parquet", "tsv": "csv"}.get(suffix, suffix)
+
+
+def feed_by_name(name: str) -> Feed:
+    try:
+        return FEEDS_BY_NAME[name]
+    except KeyError:
+        raise UnknownFeed(
+            f"unknown feed {name!r}; known feeds: {', '.join(FEEDS_BY_NAME)}"
+        ) from None
+
+
+def detect_by_name(path: Path) -> Feed | None:
+    name = path.name.lower()
+    for feed in _DETECT_ORDER:
+        if any(fnmatch.fnmatch(name, p) for p in feed.patterns):
+            return feed
+    return None
+
+
+def detect_by_header(headers: list[str], fmt: str) -> Feed | None:
+    """The feed whose required headers the file carries (most required columns wins)."""
+    present = {h.strip().lstrip("\ufeff") for h in headers}
+    candidates = [f for f in _DETECT_ORDER if fmt in f.formats and f.required_headers <= present]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda f: len(f.required_headers))

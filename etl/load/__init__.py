@@ -1,0 +1,21 @@
+"""Loading feed files into the lake: ``load_files``, the ledger and the quarantine."""
+
+from etl.load.loader import (
+    PAUSE_BEFORE_COMMIT_ENV,
+    LoadResult,
+    Progress,
+    detect_feed,
+    ledger,
+    load_files,
+    quarantine_rows,
+)
+
+__all__ = [
+    "PAUSE_BEFORE_COMMIT_ENV",
+    "LoadResult",
+    "Progress",
+    "detect_feed",
+    "ledger",
+    "load_files",
+    "quarantine_rows",
+]

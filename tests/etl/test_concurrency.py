@@ -1,0 +1,130 @@
+"""A killed load leaves nothing; readers see old then new, never an error; one writer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from etl_helpers import count
+
+from etl.load import PAUSE_BEFORE_COMMIT_ENV, ledger, load_files
+from warehouse.lake import LakeBusy, writer_lock
+from warehouse.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _orders_file(frames: dict, path: Path) -> Path:
+    frames["fct_order"].write_parquet(path)
+    return path
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, POSTMART_DATA_DIR=str(settings.data_dir), PYTHONPATH=str(ROOT))
+    env.update(extra)
+    return env
+
+
+def _wait_for(predicate, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+def test_sigkill_mid_load_leaves_nothing_and_rerun_loads_once(
+    lake: Settings, frames: dict, tmp_path: Path
+):
+    path = _orders_file(frames, tmp_path / "orders_kill.parquet")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl.cli", "etl", "load", str(path)],
+        env=_env(lake, **{PAUSE_BEFORE_COMMIT_ENV: "60"}),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # The insert has run once its Parquet file exists; the load is then waiting to commit.
+    orders_dir = Path(lake.lake_data_path) / "main" / "fct_order"
+    _wait_for(lambda: orders_dir.exists() and any(orders_dir.rglob("*.parquet")))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert count(lake, "fct_order") == 0
+    assert ledger(lake).is_empty()
+
+    [r] = load_files([path], settings=lake)
+    assert r.status == "loaded" and r.count_loaded == frames["fct_order"].height
+    [again] = load_files([path], settings=lake)
+    assert again.status == "already_loaded"
+    assert count(lake, "fct_order") == frames["fct_order"].height
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time
+    from warehouse.lake import connect_reader
+    con = connect_reader()
+    print("ready", flush=True)
+    seen, errors, deadline = [], 0, time.monotonic() + float(sys.argv[1])
+    while time.monotonic() < deadline:
+        try:
+            n = con.execute("select count(*) from fct_order").fetchone()[0]
+            if not seen or seen[-1] != n:
+                seen.append(n)
+        except Exception as exc:
+            errors += 1
+            print("error", exc, flush=True)
+        time.sleep(0.02)
+    print("seen", *seen, flush=True)
+    print("errors", errors, flush=True)
+    """
+)
+
+
+def test_reader_in_another_process_sees_old_then_new_without_error(
+    lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = _orders_file(frames, tmp_path / "orders_live.parquet")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, "8"],
+        env=_env(lake),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline().strip() == "ready"
+    monkeypatch.setenv(PAUSE_BEFORE_COMMIT_ENV, "1.5")  # the reader queries during the load
+    [r] = load_files([path], settings=lake)
+    assert r.status == "loaded"
+    out, _ = reader.communicate(timeout=60)
+    lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
+    assert lines["errors"] == "0", out
+    assert lines["seen"].split() == ["0", str(frames["fct_order"].height)]
+
+
+def test_second_writer_gets_a_clear_busy_message(
+    lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = _orders_file(frames, tmp_path / "orders_busy.parquet")
+    monkeypatch.setenv("POSTMART_WRITER_LOCK_TIMEOUT_S", "0.5")
+    short = load_settings()
+    with writer_lock(short):
+        proc = subprocess.run(
+            [sys.executable, "-m", "etl.cli", "etl", "load", str(path)],
+            env=_env(lake, POSTMART_WRITER_LOCK_TIMEOUT_S="0.5"),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        with pytest.raises(LakeBusy, match="being written"):
+            load_files([path], settings=short)
+    assert proc.returncode == 1
+    assert "being written" in proc.stderr and "waited 0.5 s" in proc.stderr
+    assert count(lake, "fct_order") == 0
