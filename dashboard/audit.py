@@ -1,0 +1,312 @@
+"""The audit log: append-only, hash-chained, in the ops DB.
+
+Each entry's ``hash`` is SHA-256 over a canonical JSON of the entry (id, time, who, role,
+action, entity, before, after, session) together with the previous entry's hash, so an
+entry edited in place no longer matches its hash, and a deleted one leaves a gap in the
+ids and a broken ``prev_hash`` link. ``audit_chain_head`` holds the newest id and hash:
+appenders lock it (serializing appends on every engine) and ``verify`` compares it with
+the last entry, which catches a deleted tail.
+
+The engine refuses UPDATE and DELETE on ``audit_log`` (triggers from migration 0001); the
+chain is what still catches someone who drops those triggers. It does not stop someone
+who can rewrite the whole chain and its head: note the head hash that ``postmart audit
+verify`` prints somewhere else (a briefing, a ticket) to anchor it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Connection, func, insert, select, update
+
+from warehouse import ops
+from warehouse.ops_schema import GENESIS_HASH, audit_chain_head, audit_log
+from warehouse.settings import Settings
+
+if TYPE_CHECKING:
+    from dashboard.auth import User
+
+# Dates and naive datetimes given to browse() are Thai wall-clock time, as the UI shows.
+LOCAL_TZ = ZoneInfo("Asia/Bangkok")
+# Keys never written into before/after, whatever a caller passes.
+_SECRET_KEYS = frozenset({"password", "password_hash", "old_password", "new_password"})
+_MAX_TEXT = 200
+BROWSE_COLUMNS = (
+    "id",
+    "at",
+    "username",
+    "role",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "session_id",
+)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    bad_entry_id: int | None
+    reason: str | None
+    head_hash: str | None = None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
+
+
+def _state_json(state: dict | None) -> str | None:
+    if state is None:
+        return None
+    return _canonical({k: v for k, v in state.items() if k not in _SECRET_KEYS})
+
+
+def _at_text(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of an entry (stored column values) and its prev_hash."""
+    payload = {
+        "id": int(entry["id"]),
+        "at": _at_text(entry["at"]),
+        "username": entry["username"],
+        "role": entry["role"],
+        "action": entry["action"],
+        "entity": entry["entity"],
+        "entity_id": entry["entity_id"],
+        "before": entry["before_json"],
+        "after": entry["after_json"],
+        "session_id": entry["session_id"],
+        "prev_hash": entry["prev_hash"],
+    }
+    return hashlib.sha256(_canonical(payload).encode("utf-8")).hexdigest()
+
+
+def _clip(value: str | None) -> str | None:
+    return None if value is None else str(value)[:_MAX_TEXT]
+
+
+def append(
+    conn: Connection,
+    *,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    before: dict | None,
+    after: dict | None,
+    session_id: str | None,
+    username: str | None = None,
+) -> int:
+    """Append one entry inside the caller's write transaction; return its id.
+
+    Use this when the audited change and its entry must commit together.
+    """
+    head = conn.execute(
+        select(audit_chain_head.c.last_id, audit_chain_head.c.last_hash)
+        .where(audit_chain_head.c.id == 1)
+        .with_for_update()
+    ).one()
+    entry = {
+        "id": head.last_id + 1,
+        # Microseconds are kept by both engines, so the hash recomputes exactly.
+        "at": dt.datetime.now(dt.UTC),
+        "username": _clip(actor.username if actor is not None else username),
+        "role": actor.role if actor is not None else None,
+        "action": action,
+        "entity": entity,
+        "entity_id": _clip(entity_id),
+        "before_json": _state_json(before),
+        "after_json": _state_json(after),
+        "session_id": _clip(session_id),
+        "prev_hash": head.last_hash,
+    }
+    entry["hash"] = entry_hash(entry)
+    conn.execute(insert(audit_log).values(**entry))
+    conn.execute(
+        update(audit_chain_head)
+        .where(audit_chain_head.c.id == 1)
+        .values(last_id=entry["id"], last_hash=entry["hash"])
+    )
+    return entry["id"]
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    before: dict | None,
+    after: dict | None,
+    session_id: str | None,
+    username: str | None = None,
+    settings: Settings | None = None,
+) -> int:
+    """Append one entry in its own transaction; return its id.
+
+    ``username`` names the actor when there is no signed-in user (a failed sign-in
+    records the name that was tried; never the password).
+    """
+    with ops.write(ops.engine(settings)) as conn:
+        return append(
+            conn,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            session_id=session_id,
+            username=username,
+        )
+
+
+def _as_utc(value: dt.date | dt.datetime, *, end_of_day: bool) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        start = dt.datetime.combine(value, dt.time(), LOCAL_TZ)
+        value = start + dt.timedelta(days=1) if end_of_day else start
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(dt.UTC)
+
+
+def browse(
+    actor: User,
+    *,
+    action: str | None = None,
+    username: str | None = None,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
+    limit: int | None = 500,
+    settings: Settings | None = None,
+) -> pl.DataFrame:
+    """Entries newest first (admin only). A date ``until`` includes that whole day;
+    dates and naive datetimes are Thai local time; ``at`` comes back in UTC."""
+    from dashboard import authz
+
+    authz.require_role(actor, "admin", settings=settings)
+    query = select(
+        audit_log.c.id,
+        audit_log.c.at,
+        audit_log.c.username,
+        audit_log.c.role,
+        audit_log.c.action,
+        audit_log.c.entity,
+        audit_log.c.entity_id,
+        audit_log.c.before_json.label("before"),
+        audit_log.c.after_json.label("after"),
+        audit_log.c.session_id,
+    ).order_by(audit_log.c.id.desc())
+    if action:
+        query = query.where(audit_log.c.action == action)
+    if username:
+        query = query.where(audit_log.c.username == username.strip().lower())
+    if since is not None:
+        query = query.where(audit_log.c.at >= _as_utc(since, end_of_day=False))
+    if until is not None:
+        bound = _as_utc(until, end_of_day=True)
+        # A date means "through that day"; a datetime is an inclusive instant.
+        is_date = not isinstance(until, dt.datetime)
+        query = query.where(audit_log.c.at < bound if is_date else audit_log.c.at <= bound)
+    if limit is not None:
+        query = query.limit(limit)
+    with ops.read(ops.engine(settings)) as conn:
+        rows = conn.execute(query).all()
+    schema = {
+        "id": pl.Int64,
+        "at": pl.Datetime("us", "UTC"),
+        "username": pl.Utf8,
+        "role": pl.Utf8,
+        "action": pl.Utf8,
+        "entity": pl.Utf8,
+        "entity_id": pl.Utf8,
+        "before": pl.Utf8,
+        "after": pl.Utf8,
+        "session_id": pl.Utf8,
+    }
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def export_csv(actor: User, **filters: Any) -> bytes:
+    """The filtered log as CSV (admin only): UTF-8 with a BOM, so Excel shows Thai text."""
+    filters.setdefault("limit", None)
+    df = browse(actor, **filters)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(df.columns)
+    for row in df.iter_rows():
+        writer.writerow(_at_text(v) if isinstance(v, dt.datetime) else v for v in row)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def count_entries(settings: Settings | None = None) -> int:
+    with ops.read(ops.engine(settings)) as conn:
+        return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+
+
+def verify(settings: Settings | None = None) -> VerifyResult:
+    """Walk the chain from the first entry; report the first entry that does not fit."""
+    checked = 0
+    expected_id = 1
+    prev_hash = GENESIS_HASH
+    with ops.read(ops.engine(settings)) as conn:
+        head = conn.execute(
+            select(audit_chain_head.c.last_id, audit_chain_head.c.last_hash).where(
+                audit_chain_head.c.id == 1
+            )
+        ).one()
+        rows = conn.execution_options(yield_per=2_000).execute(
+            select(audit_log).order_by(audit_log.c.id)
+        )
+        for row in rows.mappings():
+            entry = dict(row)
+            if entry["id"] != expected_id:
+                reason = f"entry {expected_id} is missing (the next entry is {entry['id']})"
+                return VerifyResult(False, checked, expected_id, reason)
+            if entry["prev_hash"] != prev_hash:
+                reason = f"entry {entry['id']} does not link to the entry before it"
+                return VerifyResult(False, checked, entry["id"], reason)
+            if entry_hash(entry) != entry["hash"]:
+                reason = f"entry {entry['id']} was changed after it was written"
+                return VerifyResult(False, checked, entry["id"], reason)
+            checked += 1
+            expected_id += 1
+            prev_hash = entry["hash"]
+    if head.last_id < checked:
+        extra = head.last_id + 1
+        reason = f"entry {extra} was added outside the chain (the head ends at {head.last_id})"
+        return VerifyResult(False, checked, extra, reason)
+    if head.last_id > checked:
+        missing = checked + 1
+        reason = f"entry {missing} is missing (the log should end at entry {head.last_id})"
+        return VerifyResult(False, checked, missing, reason)
+    if head.last_hash != prev_hash:
+        reason = f"entry {checked} does not match the chain head"
+        return VerifyResult(False, checked, checked, reason)
+    return VerifyResult(True, checked, None, None, head_hash=head.last_hash)

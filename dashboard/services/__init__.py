@@ -1,0 +1,1 @@
+"""Services: domain logic the pages call. Importable and testable without Streamlit."""

@@ -1,0 +1,197 @@
+"""Figures on each role's home page, for the user's role and scope, from the lake.
+
+"Last 30 days" ends at the newest ``ordered_at`` in the lake (``as_of``), not at the
+clock: the demo ends today, a real feed may end days earlier, and a window ending now
+would show too little. The window is (as_of - 30 days, as_of]; monthly series cover the
+12 calendar months up to as_of. Definitions of each figure sit next to their SQL in
+``warehouse/sql/home/``. Percent figures are on a 0–100 scale.
+
+Nothing is cached here; the UI caches. Pass ``con`` to reuse a reader connection. The SQL
+names tables as ``lake.<table>``: ``fetch_df`` runs on a fresh cursor, and a DuckDB cursor
+does not inherit the connection's ``use lake``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from dashboard import authz
+from dashboard.auth import User
+from dashboard.errors import NotFound, PermissionDenied
+from warehouse.lake import LakeMissing, connect_reader
+from warehouse.query import fetch_df
+from warehouse.settings import Settings, load_settings
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "home"
+WINDOW_DAYS = 30
+MONTHLY_SCHEMA = {"month": pl.Date, "value": pl.Float64, "series": pl.Utf8}
+
+
+@dataclass
+class Metric:
+    key: str
+    value: float | int
+    unit: str  # "count" | "thb" | "percent" (0–100)
+
+
+@dataclass
+class HomeFigures:
+    metrics: list[Metric]
+    monthly: pl.DataFrame  # month (date), value (float), series (a metric key)
+    # The end of the 30-day window (naive Bangkok time, like the lake); None: no orders yet.
+    as_of: dt.datetime | None = None
+    scope: dict = field(default_factory=dict)
+
+
+@cache
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _bound(sql: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
+    # DuckDB refuses named parameters the statement does not use; pass only those it does.
+    if params is None:
+        return None
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+
+
+def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
+    sql = _sql(name)
+    return fetch_df(con, sql, _bound(sql, params))
+
+
+def _percent(part: float, whole: float) -> float:
+    return round(100.0 * float(part) / float(whole), 2) if whole else 0.0
+
+
+def _monthly(con: duckdb.DuckDBPyConnection, name: str, params: dict, series: str) -> pl.DataFrame:
+    df = _query(con, name, params)
+    if df.is_empty():
+        return pl.DataFrame(schema=MONTHLY_SCHEMA)
+    return df.select(
+        pl.col("month").cast(pl.Date),
+        pl.col("value").cast(pl.Float64),
+        pl.lit(series).alias("series"),
+    )
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    return _query(con, "as_of")["as_of"][0]
+
+
+def _window(end: dt.datetime | None) -> dict[str, Any]:
+    # An empty lake still gets a window (ending now) so every query runs and returns zeros.
+    end = end or dt.datetime.now()
+    return {"start": end - dt.timedelta(days=WINDOW_DAYS), "end": end}
+
+
+def _programme(
+    con: duckdb.DuckDBPyConnection, window: dict, provinces: tuple[str, ...] | None
+) -> HomeFigures:
+    params = {**window, "national": provinces is None, "provinces": list(provinces or ())}
+    row = _query(con, "sellers", params).row(0, named=True)
+    metrics = [
+        Metric("active_sellers", int(row["active_sellers"]), "count"),
+        Metric("low_income_sellers", int(row["low_income_sellers"]), "count"),
+        Metric("orders_30d", int(row["orders_30d"]), "count"),
+        Metric("sales_thb_30d", float(row["sales_thb_30d"]), "thb"),
+        Metric(
+            "low_income_sales_share_30d",
+            _percent(row["low_income_sales_thb_30d"], row["sales_thb_30d"]),
+            "percent",
+        ),
+    ]
+    if provinces is not None:
+        pending = _query(con, "applications_pending", params)["applications_pending"][0]
+        metrics.append(Metric("applications_pending", int(pending), "count"))
+    return HomeFigures(metrics, _monthly(con, "sales_monthly", params, "sales_thb_monthly"))
+
+
+def _deliveries(con: duckdb.DuckDBPyConnection, window: dict, kind: str, code: str) -> HomeFigures:
+    params = {**window, "kind": kind, "code": code}
+    row = _query(con, "shipments", params).row(0, named=True)
+    metrics = [
+        Metric("shipments_accepted_30d", int(row["shipments_accepted_30d"]), "count"),
+        Metric("on_time_rate_30d", _percent(row["count_on_time"], row["count_due"]), "percent"),
+        Metric("in_transit", int(row["in_transit"]), "count"),
+        Metric(
+            "failed_delivery_rate_30d",
+            _percent(row["count_failed_delivery"], row["count_out_for_delivery"]),
+            "percent",
+        ),
+    ]
+    return HomeFigures(
+        metrics, _monthly(con, "shipments_monthly", params, "shipments_accepted_monthly")
+    )
+
+
+def _payments(con: duckdb.DuckDBPyConnection, window: dict) -> HomeFigures:
+    row = _query(con, "payments", window).row(0, named=True)
+    metrics = [
+        Metric(
+            "payment_success_rate_30d",
+            _percent(row["count_charges_ok"], row["count_charges_decided"]),
+            "percent",
+        ),
+        Metric("failed_payments_30d", int(row["failed_payments_30d"]), "count"),
+        Metric("refunds_chargebacks_30d", int(row["refunds_chargebacks_30d"]), "count"),
+        Metric("settled_net_thb_30d", float(row["settled_net_thb_30d"]), "thb"),
+        Metric("payouts_held", int(row["payouts_held"]), "count"),
+        Metric("payouts_held_thb", float(row["payouts_held_thb"]), "thb"),
+    ]
+    return HomeFigures(
+        metrics, _monthly(con, "settlements_monthly", window, "settled_net_thb_monthly")
+    )
+
+
+def home_figures(
+    user: User | None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    settings: Settings | None = None,
+) -> HomeFigures:
+    """The home page figures of ``user``'s role, for ``user``'s scope only.
+
+    ministry, admin: programme figures, national. provincial_officer: the same for the
+    sellers of their provinces, plus applications pending there. branch_manager:
+    deliveries of shipments accepted at their branch or postal region. payments_officer:
+    payment health, national. Raises NotSignedIn, PermissionDenied, or NotFound
+    ("lake.missing") when no lake has been built yet.
+    """
+    settings = settings or load_settings()
+    user = authz.current(user, settings)
+    scope = authz.scope_of(user)
+    own = con is None
+    if own:
+        try:
+            con = connect_reader(settings)
+        except LakeMissing as exc:
+            raise NotFound("lake.missing") from exc
+    try:
+        end = as_of(con)
+        window = _window(end)
+        if user.role in ("ministry", "admin"):
+            figures = _programme(con, window, None)
+        elif user.role == "provincial_officer":
+            figures = _programme(con, window, scope.province_codes)
+        elif user.role == "branch_manager":
+            code = scope.branch_code if scope.kind == "branch" else scope.postal_region_code
+            figures = _deliveries(con, window, scope.kind, code)
+        elif user.role == "payments_officer":
+            figures = _payments(con, window)
+        else:
+            raise PermissionDenied(role=user.role)
+    finally:
+        if own:
+            con.close()
+    figures.as_of = end
+    figures.scope = authz.scope_label(user)
+    return figures
