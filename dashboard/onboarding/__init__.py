@@ -1,0 +1,1 @@
+"""Seller onboarding and listing moderation services (provincial offices)."""

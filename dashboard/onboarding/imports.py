@@ -1,0 +1,629 @@
+"""Applications arrive three ways: the marketplace feed (via the lake), a provincial
+spreadsheet (preview first, then only the confirmed good rows), and an officer filling the
+form on a seller's behalf. All three end in ``_insert``: normalised values, the checks'
+verdicts stored with the row, duplicate flags raised on both sides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from dashboard.errors import PermissionDenied, ValidationFailed
+from dashboard.onboarding import _store, duplicates, scope, validators
+from dashboard.onboarding.validators import CheckResult
+from etl.feeds.specs import APPLICATIONS
+from warehouse.ops_schema_onboarding import ob_application, ob_application_event
+
+if TYPE_CHECKING:
+    from dashboard.auth import User
+
+log = logging.getLogger(__name__)
+
+FIELDS = (
+    "seller_type",
+    "name_th",
+    "name_en",
+    "national_id",
+    "juristic_id",
+    "ce_registration_code",
+    "count_members",
+    "is_low_income",
+    "province_code",
+    "district_code",
+    "subdistrict_code",
+    "postal_code",
+    "phone",
+    "bank_code",
+    "bank_account_no",
+    "promptpay_proxy",
+    "digital_centre_id",
+)
+# Columns a provincial spreadsheet must have; the rest are optional.
+SHEET_REQUIRED_COLUMNS = (
+    "seller_type",
+    "name_th",
+    "national_id",
+    "subdistrict_code",
+    "postal_code",
+)
+# The ETL's applications feed, minus what a provincial sheet does not carry (its own id,
+# status and dates): same encodings, same formats, fewer required columns.
+SHEET_FEED = dataclasses.replace(
+    APPLICATIONS,
+    name="provincial_sheet",
+    columns=tuple(
+        dataclasses.replace(c, required=c.name in SHEET_REQUIRED_COLUMNS)
+        for c in APPLICATIONS.columns
+    ),
+)
+_TRUE = {"1", "true", "t", "yes", "y", "ใช่", "มี"}
+_FALSE = {"0", "false", "f", "no", "n", "ไม่ใช่", "ไม่มี", ""}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return None if text == "" else False
+    return None
+
+
+def normalize(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as stored: digits only for IDs and accounts, national-form phone, codes
+    derived from the subdistrict when the sheet left them out."""
+    v: dict[str, Any] = {f: _text(raw.get(f)) for f in FIELDS}
+    for f in (
+        "national_id",
+        "juristic_id",
+        "ce_registration_code",
+        "bank_account_no",
+        "promptpay_proxy",
+        "province_code",
+        "district_code",
+        "subdistrict_code",
+        "postal_code",
+    ):
+        if v[f] is not None:
+            v[f] = validators.digits_only(v[f]) or None
+    if v["ce_registration_code"] is None and _text(raw.get("ce_registration_code")):
+        v["ce_registration_code"] = _text(raw.get("ce_registration_code"))
+    if v["bank_code"] is not None:
+        code = validators.digits_only(v["bank_code"])
+        v["bank_code"] = code.zfill(3) if code.isdigit() else code
+    if v["phone"] is not None:
+        v["phone"] = validators.normalize_phone(v["phone"]) or validators.ascii_digits(v["phone"])
+    sub = v["subdistrict_code"]
+    if sub and len(sub) == 6:
+        v["province_code"] = v["province_code"] or sub[:2]
+        v["district_code"] = v["district_code"] or sub[:4]
+    members = validators.digits_only(raw.get("count_members"))
+    v["count_members"] = int(members) if members.isdigit() else None
+    v["is_low_income"] = _bool(raw.get("is_low_income"))
+    return v
+
+
+def _check(raw: Mapping[str, Any], values: Mapping[str, Any]) -> list[CheckResult]:
+    # Judge what was written (a CE code's separators matter), store what was normalised.
+    judged = {
+        **values,
+        "ce_registration_code": raw.get("ce_registration_code"),
+        "count_members": raw.get("count_members"),
+    }
+    return validators.check_application(judged)
+
+
+def _insert(
+    conn: Connection,
+    rows: Sequence[dict[str, Any]],
+    *,
+    source: str,
+    actor: User | None,
+    source_file: str | None = None,
+) -> list[str]:
+    """Insert prepared applications (each with ``application_id``, ``status``,
+    ``submitted_at``, ``checks``); record their first event; flag duplicates."""
+    if not rows:
+        return []
+    at = _store.now()
+    user_id, username = _store.actor_fields(actor)
+    records, events = [], []
+    for r in rows:
+        checks: list[CheckResult] = r["checks"]
+        records.append(
+            {
+                **{f: r.get(f) for f in FIELDS},
+                "application_id": r["application_id"],
+                "source": source,
+                "source_file": source_file,
+                "source_updated_at": r.get("source_updated_at"),
+                "status": r.get("status") or "submitted",
+                "submitted_at": r.get("submitted_at") or at,
+                "decided_at": r.get("decided_at"),
+                "seller_id": r.get("seller_id"),
+                "entered_by": user_id,
+                "entered_by_name": username,
+                "count_open_flags": 0,
+                "count_check_errors": len(validators.errors(checks)),
+                "is_checklist_complete": False,
+                "checks_json": _store.dumps([c.as_dict() for c in checks]),
+                "version": 1,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+        events.append(
+            {
+                "application_id": r["application_id"],
+                "action": f"received_{source}",
+                "from_status": None,
+                "to_status": r.get("status") or "submitted",
+                "actor_id": user_id,
+                "actor_name": username,
+                "at": r.get("submitted_at") or at,
+            }
+        )
+    for part in _store.chunks(records):
+        conn.execute(ob_application.insert(), list(part))
+    for part in _store.chunks(events):
+        conn.execute(ob_application_event.insert(), list(part))
+    ids = [r["application_id"] for r in records]
+    duplicates.detect(conn, ids)
+    _store.refresh_counts(conn, ids)
+    return ids
+
+
+# ---------------------------------------------------------------- officer on a seller's behalf
+
+
+def create_application(
+    actor: User | None, data: Mapping[str, Any], *, session_id: str | None = None
+) -> dict[str, Any]:
+    """An officer fills the form for a seller (e.g. at a community digital centre).
+
+    Saved even when some checks fail (the officer may be waiting for a document); the
+    failures are stored with it and block approval until fixed.
+    """
+    values = normalize(data)
+    if not values["province_code"]:
+        raise ValidationFailed("onboarding.check.address.missing_province")
+    scope.require_act(actor, values["province_code"])
+    checks = _check(data, values)
+    app_id = f"OF-{values['province_code']}-{uuid.uuid4().hex[:10].upper()}"
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        _insert(
+            conn,
+            [{**values, "application_id": app_id, "checks": checks}],
+            source="officer",
+            actor=actor,
+        )
+        after = _store.get_application(conn, app_id)
+        trail.add("onboarding.application.create", "ob_application", app_id, None, after)
+    return after
+
+
+def update_application(
+    actor: User | None,
+    application_id: str,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    session_id: str | None = None,
+) -> dict[str, Any]:
+    """Correct an open application's data (e.g. the new phone number the seller gave);
+    the checks are run again and new duplicates flagged. ``expected_version`` is the
+    version the officer's screen showed: a change by someone else since is a Conflict."""
+    from sqlalchemy import update
+
+    from dashboard.errors import Conflict
+    from dashboard.onboarding.workflow import OPEN_STATUSES
+
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            "onboarding.application.unknown_field", fields=", ".join(sorted(unknown))
+        )
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        before = _store.get_application(conn, application_id)
+        scope.require_act(actor, before["province_code"])
+        if before["status"] not in OPEN_STATUSES:
+            raise ValidationFailed(
+                "onboarding.workflow.not_allowed", action="edit", status=before["status"]
+            )
+        raw = {**{f: before[f] for f in FIELDS}, **changes}
+        values = normalize(raw)
+        if values["province_code"] != before["province_code"]:
+            scope.require_act(actor, values["province_code"])
+        checks = _check(raw, values)
+        seen = before["version"] if expected_version is None else expected_version
+        new = {
+            **values,
+            "count_check_errors": len(validators.errors(checks)),
+            "checks_json": _store.dumps([c.as_dict() for c in checks]),
+            "updated_at": _store.now(),
+            "version": seen + 1,
+        }
+        result = conn.execute(
+            update(ob_application)
+            .where(
+                ob_application.c.application_id == application_id,
+                ob_application.c.version == seen,
+            )
+            .values(**new)
+        )
+        if result.rowcount != 1:
+            current = _store.get_application(conn, application_id)
+            raise Conflict(
+                "onboarding.application.changed",
+                application_id=application_id,
+                at=current["updated_at"].isoformat(sep=" "),
+            )
+        duplicates.detect(conn, [application_id])
+        _store.refresh_counts(conn, [application_id])
+        after = _store.get_application(conn, application_id)
+        trail.add("onboarding.application.edit", "ob_application", application_id, before, after)
+    return after
+
+
+# ---------------------------------------------------------------- the marketplace feed
+
+
+@dataclass(frozen=True)
+class FeedImportResult:
+    inserted: int
+    resubmitted: int
+    unchanged: int
+
+
+def import_from_lake(actor: User | None, *, session_id: str | None = None) -> FeedImportResult:
+    """Copy the lake's ``seller_application`` rows into the ops DB, idempotently.
+
+    New applications are inserted with the feed's status; an application the office put
+    on needs-information that the marketplace reports resubmitted (newer ``updated_at``)
+    gets its new data and moves to resubmitted. Running it twice changes nothing.
+    """
+    if scope.acting_provinces(actor) is not None:
+        # The feed covers every province: an admin's (or the command line's) job.
+        raise PermissionDenied("onboarding.scope.admin_only")
+    from warehouse.lake import connect_reader
+    from warehouse.query import fetch_df
+
+    lake = connect_reader()
+    try:
+        feed = fetch_df(lake, "select * from seller_application order by application_id")
+    finally:
+        lake.close()
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        known = {
+            r.application_id: (r.status, r.source_updated_at)
+            for r in conn.execute(
+                select(
+                    ob_application.c.application_id,
+                    ob_application.c.status,
+                    ob_application.c.source_updated_at,
+                )
+            )
+        }
+        new_rows, resubmits = [], []
+        for raw in feed.iter_rows(named=True):
+            app_id = raw["application_id"]
+            if app_id not in known:
+                values = normalize(raw)
+                if not values["province_code"]:
+                    # No office can own it; the ETL quarantines such rows, so this is rare.
+                    log.warning("feed application %s has no province: not imported", app_id)
+                    continue
+                new_rows.append(
+                    {
+                        **values,
+                        "application_id": app_id,
+                        "checks": _check(raw, values),
+                        "status": raw["status"] or "submitted",
+                        "submitted_at": raw["submitted_at"],
+                        "decided_at": raw["decided_at"],
+                        "seller_id": raw["seller_id"],
+                        "source_updated_at": raw["updated_at"],
+                    }
+                )
+                continue
+            status, seen_at = known[app_id]
+            newer = raw["updated_at"] is not None and (
+                seen_at is None or raw["updated_at"] > seen_at
+            )
+            if newer and status == "needs_information" and raw["status"] == "resubmitted":
+                resubmits.append(raw)
+        _insert(conn, new_rows, source="feed", actor=actor)
+        for raw in resubmits:
+            _apply_resubmission(conn, actor, raw, trail)
+        if new_rows or resubmits:
+            trail.add(
+                "onboarding.application.import_feed",
+                "ob_application",
+                None,
+                None,
+                {"inserted": len(new_rows), "resubmitted": len(resubmits)},
+            )
+    return FeedImportResult(
+        len(new_rows), len(resubmits), feed.height - len(new_rows) - len(resubmits)
+    )
+
+
+def _apply_resubmission(
+    conn: Connection, actor: User | None, raw: Mapping[str, Any], trail: _store.AuditTrail
+) -> None:
+    from sqlalchemy import update
+
+    values = normalize(raw)
+    checks = _check(raw, values)
+    before = _store.get_application(conn, raw["application_id"])
+    changes = {
+        **values,
+        "source_updated_at": raw["updated_at"],
+        "count_check_errors": len(validators.errors(checks)),
+        "checks_json": _store.dumps([c.as_dict() for c in checks]),
+        "status": "resubmitted",
+        "updated_at": _store.now(),
+        "version": before["version"] + 1,
+    }
+    # The office's scope is the province it was filed in; a feed edit may not move it.
+    changes["province_code"] = before["province_code"]
+    result = conn.execute(
+        update(ob_application)
+        .where(
+            ob_application.c.application_id == raw["application_id"],
+            ob_application.c.status == "needs_information",
+        )
+        .values(**changes)
+    )
+    if result.rowcount != 1:
+        return
+    conn.execute(
+        ob_application_event.insert().values(
+            application_id=raw["application_id"],
+            action="resubmit",
+            from_status="needs_information",
+            to_status="resubmitted",
+            note="feed",
+            at=changes["updated_at"],
+        )
+    )
+    duplicates.detect(conn, [raw["application_id"]])
+    trail.add(
+        "onboarding.application.resubmit",
+        "ob_application",
+        raw["application_id"],
+        before,
+        {**before, **changes},
+    )
+
+
+# ---------------------------------------------------------------- provincial spreadsheet
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    line_no: int
+    application_id: str
+    values: dict[str, Any]
+    problems: list[CheckResult]
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    file_name: str
+    rows: list[PreviewRow]
+
+    @property
+    def good(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def bad(self) -> list[PreviewRow]:
+        return [r for r in self.rows if not r.ok]
+
+    def problems_frame(self) -> pl.DataFrame:
+        """One row per problem: line, field check, message key and its params (JSON)."""
+        rows = [
+            {
+                "line_no": r.line_no,
+                "check": p.check,
+                "key": p.key,
+                "params": json.dumps(p.params, ensure_ascii=False),
+            }
+            for r in self.rows
+            for p in r.problems
+        ]
+        return pl.DataFrame(
+            rows, schema={"line_no": pl.Int64, "check": pl.Utf8, "key": pl.Utf8, "params": pl.Utf8}
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str]
+    skipped: dict[int, str]  # line → message key of why it was not imported
+
+
+def read_sheet(data: bytes, file_name: str) -> pl.DataFrame:
+    """A spreadsheet's cells as text, with ``_line`` (the header is line 1).
+
+    Reading is the ETL's applications reader (CSV in UTF-8 with or without BOM or
+    Windows-874, or XLSX), told that a provincial sheet needs fewer columns than the feed.
+    """
+    import tempfile
+
+    from etl.feeds.readers import LINE, FeedReadError, read_feed
+
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationFailed("onboarding.import.unsupported_format", file_name=file_name)
+    with tempfile.TemporaryDirectory(prefix="postmart-sheet-") as tmp:
+        path = Path(tmp) / f"sheet{suffix}"
+        path.write_bytes(data)
+        try:
+            df = read_feed(path, SHEET_FEED)
+        except FeedReadError as exc:
+            raise ValidationFailed("onboarding.import.unreadable", problem=exc.problem) from None
+    return df.rename({c: c.strip().lower() for c in df.columns if c != LINE})
+
+
+def _parse_submitted(values: Iterable[Any]) -> list[datetime | None]:
+    """BE or CE, ISO or day-first, Thai digits allowed (the ETL's parser does the work)."""
+    from etl.feeds.checks import parse_datetime_series
+
+    s = pl.Series("v", [validators.ascii_digits(v) or None for v in values], dtype=pl.Utf8)
+    return parse_datetime_series(s).to_list()
+
+
+def _sheet_id(values: Mapping[str, Any]) -> str:
+    # Deterministic, so the same sheet imported twice is recognised, not doubled.
+    key = "|".join(
+        str(values.get(f) or "") for f in ("national_id", "seller_type", "name_th", "province_code")
+    )
+    return "SH-" + hashlib.sha256(key.encode()).hexdigest()[:12].upper()
+
+
+def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> ImportPreview:
+    """Every row's problems; nothing is saved."""
+    provinces = scope.acting_provinces(actor)
+    missing = [c for c in SHEET_REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValidationFailed("onboarding.import.missing_columns", columns=", ".join(missing))
+    raws = df.to_dicts()
+    dates = _parse_submitted(r.get("submitted_at") for r in raws)
+    seen_ids: dict[str, int] = {}
+    rows: list[PreviewRow] = []
+    for i, (raw, submitted_at) in enumerate(zip(raws, dates, strict=True)):
+        line = int(raw.get("_line") or i + 2)
+        values = normalize(raw)
+        problems = validators.errors(_check(raw, values))
+        if raw.get("submitted_at") and submitted_at is None:
+            problems.append(
+                CheckResult(
+                    "submitted_at",
+                    False,
+                    "onboarding.check.submitted_at.unreadable",
+                    {"value": str(raw["submitted_at"])},
+                )
+            )
+        prov = values["province_code"]
+        if prov and provinces is not None and prov not in provinces:
+            problems.append(
+                CheckResult(
+                    "scope",
+                    False,
+                    "onboarding.import.province_not_in_scope",
+                    {"province_code": prov},
+                )
+            )
+        app_id = _sheet_id(values)
+        if app_id in seen_ids:
+            problems.append(
+                CheckResult(
+                    "duplicate",
+                    False,
+                    "onboarding.import.duplicate_row",
+                    {"line_no": seen_ids[app_id]},
+                )
+            )
+        seen_ids.setdefault(app_id, line)
+        values["submitted_at"] = submitted_at
+        rows.append(PreviewRow(line, app_id, values, problems, raw))
+    with _store.ops.read(_store.engine()) as conn:
+        ids = [r.application_id for r in rows]
+        existing: set[str] = set()
+        for part in _store.chunks(ids):
+            existing.update(
+                conn.execute(
+                    select(ob_application.c.application_id).where(
+                        ob_application.c.application_id.in_(part)
+                    )
+                ).scalars()
+            )
+    for r in rows:
+        if r.application_id in existing:
+            r.problems.append(
+                CheckResult(
+                    "duplicate",
+                    False,
+                    "onboarding.import.already_imported",
+                    {"application_id": r.application_id},
+                )
+            )
+    return ImportPreview(file_name, rows)
+
+
+def preview_spreadsheet(actor: User | None, data: bytes, file_name: str) -> ImportPreview:
+    return preview_frame(actor, read_sheet(data, file_name), file_name)
+
+
+def confirm_import(
+    actor: User | None,
+    preview: ImportPreview,
+    line_nos: Iterable[int] | None = None,
+    *,
+    session_id: str | None = None,
+) -> ImportResult:
+    """Save the confirmed rows that are good — re-checked now, since the preview may be old."""
+    wanted = set(line_nos) if line_nos is not None else {r.line_no for r in preview.good}
+    raws = [r.raw for r in preview.rows]
+    columns = list(dict.fromkeys(k for r in raws for k in r))
+    frame = pl.DataFrame(raws, schema={c: pl.Utf8 for c in columns})
+    fresh = {r.line_no: r for r in preview_frame(actor, frame, preview.file_name).rows}
+    to_save, skipped = [], {}
+    for line in sorted(wanted):
+        row = fresh.get(line)
+        if row is None:
+            skipped[line] = "onboarding.import.unknown_line"
+        elif not row.ok:
+            skipped[line] = row.problems[0].key
+        else:
+            to_save.append(
+                {
+                    **row.values,
+                    "application_id": row.application_id,
+                    "checks": _check(row.raw, row.values),
+                }
+            )
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        created = _insert(
+            conn, to_save, source="spreadsheet", actor=actor, source_file=preview.file_name
+        )
+        trail.add(
+            "onboarding.application.import_sheet",
+            "ob_application",
+            None,
+            None,
+            {"file_name": preview.file_name, "created": created, "skipped": skipped},
+        )
+    return ImportResult(created, skipped)

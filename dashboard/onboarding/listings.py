@@ -1,0 +1,660 @@
+"""Listing moderation: automatic checks, decisions, and versions.
+
+Each edit of a listing is a new version. A version waits in the province's queue as
+``pending``; the version on sale is the newest ``approved`` one, so an edit to an approved
+listing goes back to review while the approved version stays on sale. Approving the new
+version supersedes the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import Connection, and_, func, select, update
+
+from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from dashboard.onboarding import _store, scope
+from dashboard.onboarding.validators import CheckResult
+from warehouse.ops_schema_onboarding import ob_listing_version, ob_reason_code, ob_restricted_term
+
+if TYPE_CHECKING:
+    from dashboard.auth import User
+
+# A price beyond 5× or below a fifth of the category's median is worth a second look.
+PRICE_RATIO_LIMIT = Decimal(5)
+DECISIONS = {"approve": "approved", "reject": "rejected", "request_changes": "changes_requested"}
+REASON_KIND = {"reject": "listing_reject", "request_changes": "listing_changes"}
+CONTENT_FIELDS = (
+    "seller_id",
+    "category_code",
+    "title_th",
+    "title_en",
+    "description",
+    "price_thb",
+    "weight_kg",
+    "is_perishable",
+    "temperature_class",
+    "has_photo",
+)
+COLD_CLASSES = frozenset({"chilled", "frozen"})
+
+
+# ---------------------------------------------------------------- checks (pure)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    language: str
+    severity: str
+
+
+def _norm_title(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip().lower())
+
+
+def term_hits(texts: Sequence[str | None], terms: Sequence[Term]) -> list[Term]:
+    """Managed terms found in the texts: Thai by substring (Thai has no spaces between
+    words), English as whole words, case-insensitive."""
+    blob = " ".join(t for t in texts if t).lower()
+    hits = []
+    for t in terms:
+        needle = t.term.lower()
+        if t.language == "th":
+            found = needle in blob
+        else:
+            found = re.search(rf"(?<![a-z]){re.escape(needle)}(?![a-z])", blob) is not None
+        if found:
+            hits.append(t)
+    return hits
+
+
+def listing_checks(
+    listing: Mapping[str, Any],
+    *,
+    category_medians: Mapping[str, Decimal | float],
+    terms: Sequence[Term],
+    same_seller_titles: set[str] | frozenset[str] = frozenset(),
+) -> list[CheckResult]:
+    """Problems an officer should see before deciding; an empty list means none found."""
+    out: list[CheckResult] = []
+
+    def bad(check: str, reason: str, severity: str = "error", **params: Any) -> None:
+        out.append(
+            CheckResult(check, False, f"onboarding.listing.{check}.{reason}", params, severity)
+        )  # type: ignore[arg-type]
+
+    if not listing.get("has_photo"):
+        bad("photo", "missing")
+    if listing.get("weight_kg") in (None, 0) or float(listing.get("weight_kg") or 0) <= 0:
+        bad("weight", "missing")
+    category = listing.get("category_code")
+    if not category:
+        bad("category", "missing")
+    price = listing.get("price_thb")
+    median = category_medians.get(category) if category else None
+    if price is not None and median:
+        p, m = Decimal(str(price)), Decimal(str(median))
+        if p > m * PRICE_RATIO_LIMIT:
+            bad(
+                "price",
+                "too_high",
+                "warning",
+                price=str(p),
+                median=str(m.quantize(Decimal("0.01"))),
+            )
+        elif p * PRICE_RATIO_LIMIT < m:
+            bad(
+                "price", "too_low", "warning", price=str(p), median=str(m.quantize(Decimal("0.01")))
+            )
+    for t in term_hits(
+        [listing.get("title_th"), listing.get("title_en"), listing.get("description")], terms
+    ):
+        bad("terms", t.severity, term=t.term)
+    if listing.get("is_perishable") and listing.get("temperature_class") not in COLD_CLASSES:
+        bad("perishable", "no_cold_chain")
+    titles = {_norm_title(listing.get("title_th")), _norm_title(listing.get("title_en"))} - {""}
+    if titles & set(same_seller_titles):
+        bad("duplicate", "same_seller_same_product", "warning")
+    return out
+
+
+# ---------------------------------------------------------------- data for the checks
+
+
+def load_terms(conn: Connection) -> list[Term]:
+    return [
+        Term(r.term, r.language, r.severity)
+        for r in conn.execute(
+            select(ob_restricted_term).where(ob_restricted_term.c.is_active.is_(True))
+        )
+    ]
+
+
+def category_medians() -> dict[str, Decimal]:
+    """Median listed price per category from the lake; empty when there is no lake yet."""
+    from warehouse.lake import LakeMissing, connect_reader
+    from warehouse.query import fetch_df
+
+    try:
+        lake = connect_reader()
+    except LakeMissing:
+        return {}
+    try:
+        df = fetch_df(
+            lake,
+            "select category_code, median(price_thb) as median_thb from dim_listing "
+            "where price_thb > ? and category_code is not null group by category_code",
+            [0],
+        )
+    finally:
+        lake.close()
+    return {r["category_code"]: Decimal(str(r["median_thb"])) for r in df.iter_rows(named=True)}
+
+
+def _seller_titles(conn: Connection, seller_id: str, listing_id: str) -> set[str]:
+    """Titles of the seller's other listings that are not rejected (each at its newest version)."""
+    newest = (
+        select(ob_listing_version.c.listing_id, func.max(ob_listing_version.c.version).label("v"))
+        .where(
+            ob_listing_version.c.seller_id == seller_id,
+            ob_listing_version.c.listing_id != listing_id,
+        )
+        .group_by(ob_listing_version.c.listing_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(ob_listing_version.c.title_th, ob_listing_version.c.title_en)
+        .join(
+            newest,
+            and_(
+                newest.c.listing_id == ob_listing_version.c.listing_id,
+                newest.c.v == ob_listing_version.c.version,
+            ),
+        )
+        .where(ob_listing_version.c.status != "rejected")
+    ).all()
+    return {_norm_title(t) for r in rows for t in r if t}
+
+
+def _latest(conn: Connection, listing_id: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(ob_listing_version)
+            .where(ob_listing_version.c.listing_id == listing_id)
+            .order_by(ob_listing_version.c.version.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def _insert_version(
+    conn: Connection,
+    listing_id: str,
+    values: Mapping[str, Any],
+    *,
+    province_code: str,
+    status: str,
+    medians: Mapping[str, Decimal],
+    terms: Sequence[Term],
+    source_updated_at: Any = None,
+    submitted_at: Any = None,
+) -> dict[str, Any]:
+    latest = _latest(conn, listing_id)
+    version = (latest["version"] + 1) if latest else 1
+    if latest and latest["status"] in ("pending", "changes_requested"):
+        # An unreviewed version replaced by a newer edit is never reviewed itself.
+        conn.execute(
+            update(ob_listing_version)
+            .where(
+                ob_listing_version.c.listing_id == listing_id,
+                ob_listing_version.c.version == latest["version"],
+            )
+            .values(status="superseded")
+        )
+    content = {f: values.get(f) for f in CONTENT_FIELDS}
+    checks = listing_checks(
+        content,
+        category_medians=medians,
+        terms=terms,
+        same_seller_titles=_seller_titles(conn, content["seller_id"], listing_id),
+    )
+    row = {
+        **content,
+        "listing_id": listing_id,
+        "version": version,
+        "province_code": province_code,
+        "status": status,
+        "count_check_problems": len(checks),
+        "checks_json": _store.dumps([c.as_dict() for c in checks]),
+        "source_updated_at": source_updated_at,
+        "submitted_at": submitted_at or _store.now(),
+    }
+    conn.execute(ob_listing_version.insert().values(**row))
+    return row
+
+
+def _changed(latest: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    def same(a: Any, b: Any) -> bool:
+        if a is None or b is None:
+            return a is b
+        if isinstance(a, Decimal | float | int) and not isinstance(a, bool):
+            return Decimal(str(a)) == Decimal(str(b))
+        return a == b
+
+    return any(not same(latest.get(f), values.get(f)) for f in CONTENT_FIELDS if f != "seller_id")
+
+
+# ---------------------------------------------------------------- arrivals
+
+
+@dataclass(frozen=True)
+class ListingImportResult:
+    inserted: int
+    new_versions: int
+    unchanged: int
+
+
+_LAKE_LISTINGS = """
+select l.listing_id, l.seller_id, s.province_code, l.category_code, l.title_th, l.title_en,
+       l.price_thb, l.weight_kg, l.is_perishable, l.temperature_class, l.has_photo, l.status,
+       l.created_at, l.updated_at
+from dim_listing l join dim_seller s using (seller_id)
+order by l.listing_id
+"""
+
+
+def import_from_lake(actor: User | None, *, session_id: str | None = None) -> ListingImportResult:
+    """Bring the lake's listings into moderation, idempotently: new listings enter with the
+    feed's status; a changed listing gets a new pending version."""
+    if scope.acting_provinces(actor) is not None:
+        # The feed covers every province: an admin's (or the command line's) job.
+        raise PermissionDenied("onboarding.scope.admin_only")
+    from warehouse.lake import connect_reader
+    from warehouse.query import fetch_df
+
+    lake = connect_reader()
+    try:
+        feed = fetch_df(lake, _LAKE_LISTINGS)
+    finally:
+        lake.close()
+    medians = category_medians()
+    inserted = versions = 0
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        terms = load_terms(conn)
+        n = (
+            select(
+                ob_listing_version.c.listing_id, func.max(ob_listing_version.c.version).label("v")
+            )
+            .group_by(ob_listing_version.c.listing_id)
+            .subquery("n")
+        )
+        newest = {
+            r["listing_id"]: dict(r)
+            for r in conn.execute(
+                select(ob_listing_version).join(
+                    n,
+                    and_(
+                        ob_listing_version.c.listing_id == n.c.listing_id,
+                        ob_listing_version.c.version == n.c.v,
+                    ),
+                )
+            ).mappings()
+        }
+        for raw in feed.iter_rows(named=True):
+            latest = newest.get(raw["listing_id"])
+            if latest is None:
+                status = (
+                    raw["status"]
+                    if raw["status"] in ("approved", "rejected", "pending")
+                    else "pending"
+                )
+                _insert_version(
+                    conn,
+                    raw["listing_id"],
+                    raw,
+                    province_code=raw["province_code"],
+                    status=status,
+                    medians=medians,
+                    terms=terms,
+                    source_updated_at=raw["updated_at"],
+                    submitted_at=raw["created_at"],
+                )
+                inserted += 1
+                continue
+            newer = raw["updated_at"] is not None and (
+                latest["source_updated_at"] is None
+                or raw["updated_at"] > latest["source_updated_at"]
+            )
+            if newer and _changed(latest, raw):
+                _insert_version(
+                    conn,
+                    raw["listing_id"],
+                    raw,
+                    province_code=latest["province_code"],
+                    status="pending",
+                    medians=medians,
+                    terms=terms,
+                    source_updated_at=raw["updated_at"],
+                    submitted_at=raw["updated_at"],
+                )
+                versions += 1
+        if inserted or versions:
+            trail.add(
+                "onboarding.listing.import_feed",
+                "ob_listing_version",
+                None,
+                None,
+                {"inserted": inserted, "new_versions": versions},
+            )
+    return ListingImportResult(inserted, versions, feed.height - inserted - versions)
+
+
+def submit_edit(
+    actor: User | None,
+    listing_id: str,
+    changes: Mapping[str, Any],
+    *,
+    session_id: str | None = None,
+) -> dict[str, Any]:
+    """Record an edit (an officer on the seller's behalf): a new pending version. The
+    approved version, if any, stays on sale until this one is approved."""
+    medians = category_medians()
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        latest = _latest(conn, listing_id)
+        if latest is None:
+            raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
+        scope.require_act(actor, latest["province_code"])
+        unknown = set(changes) - (set(CONTENT_FIELDS) - {"seller_id"})
+        if unknown:
+            raise ValidationFailed(
+                "onboarding.listing.unknown_field", fields=", ".join(sorted(unknown))
+            )
+        values = {**{f: latest[f] for f in CONTENT_FIELDS}, **changes}
+        row = _insert_version(
+            conn,
+            listing_id,
+            values,
+            province_code=latest["province_code"],
+            status="pending",
+            medians=medians,
+            terms=load_terms(conn),
+        )
+        trail.add(
+            "onboarding.listing.edit",
+            "ob_listing_version",
+            f"{listing_id}/{row['version']}",
+            latest,
+            row,
+        )
+    return row
+
+
+# ---------------------------------------------------------------- reading
+
+
+_QUEUE_SCHEMA = {
+    "listing_id": pl.Utf8,
+    "version": pl.Int64,
+    "seller_id": pl.Utf8,
+    "province_code": pl.Utf8,
+    "category_code": pl.Utf8,
+    "title_th": pl.Utf8,
+    "title_en": pl.Utf8,
+    "price_thb": pl.Float64,
+    "status": pl.Utf8,
+    "count_check_problems": pl.Int64,
+    "checks_json": pl.Utf8,
+    "submitted_at": pl.Datetime("us"),
+    "has_approved_version": pl.Boolean,
+}
+
+
+def moderation_queue(
+    actor: User | None, *, status: str = "pending", province_code: str | None = None
+) -> pl.DataFrame:
+    """Versions waiting for a decision in the user's provinces, oldest first."""
+    provinces = scope.visible_provinces(actor)
+    lv = ob_listing_version
+    a = lv.alias("a")
+    approved = (
+        select(func.count())
+        .select_from(a)
+        .where(a.c.listing_id == lv.c.listing_id, a.c.status == "approved")
+        .scalar_subquery()
+    )
+    stmt = select(
+        lv.c.listing_id,
+        lv.c.version,
+        lv.c.seller_id,
+        lv.c.province_code,
+        lv.c.category_code,
+        lv.c.title_th,
+        lv.c.title_en,
+        lv.c.price_thb,
+        lv.c.status,
+        lv.c.count_check_problems,
+        lv.c.checks_json,
+        lv.c.submitted_at,
+        (approved > 0).label("has_approved_version"),
+    ).where(lv.c.status == status)
+    if provinces is not None:
+        stmt = stmt.where(lv.c.province_code.in_(list(provinces)))
+    if province_code:
+        stmt = stmt.where(lv.c.province_code == province_code)
+    stmt = stmt.order_by(lv.c.submitted_at, lv.c.listing_id, lv.c.version)
+    with _store.ops.read(_store.engine()) as conn:
+        rows = [
+            tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in conn.execute(stmt)
+        ]
+    return pl.DataFrame(rows, schema=_QUEUE_SCHEMA, orient="row")
+
+
+def get_listing(actor: User | None, listing_id: str) -> dict[str, Any]:
+    """Every version, the one on sale, and the newest version's checks."""
+    with _store.ops.read(_store.engine()) as conn:
+        versions = [
+            dict(r)
+            for r in conn.execute(
+                select(ob_listing_version)
+                .where(ob_listing_version.c.listing_id == listing_id)
+                .order_by(ob_listing_version.c.version)
+            ).mappings()
+        ]
+    if not versions:
+        raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
+    scope.require_view(actor, versions[-1]["province_code"])
+    on_sale = [v for v in versions if v["status"] == "approved"]
+    latest = versions[-1]
+    return {
+        "listing_id": listing_id,
+        "versions": versions,
+        "latest": latest,
+        "on_sale": on_sale[-1] if on_sale else None,
+        "checks": json.loads(latest["checks_json"]) if latest["checks_json"] else [],
+    }
+
+
+def on_sale_version(listing_id: str) -> dict[str, Any] | None:
+    with _store.ops.read(_store.engine()) as conn:
+        row = (
+            conn.execute(
+                select(ob_listing_version)
+                .where(
+                    ob_listing_version.c.listing_id == listing_id,
+                    ob_listing_version.c.status == "approved",
+                )
+                .order_by(ob_listing_version.c.version.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+    return dict(row) if row else None
+
+
+# ---------------------------------------------------------------- deciding
+
+
+def _decide_in(
+    conn: Connection,
+    actor: User | None,
+    listing_id: str,
+    version: int,
+    decision: str,
+    trail: _store.AuditTrail,
+    reason_code: str | None,
+    note: str | None,
+) -> dict[str, Any]:
+    if decision not in DECISIONS:
+        raise ValidationFailed("onboarding.listing.unknown_decision", decision=decision)
+    row = (
+        conn.execute(
+            select(ob_listing_version).where(
+                ob_listing_version.c.listing_id == listing_id,
+                ob_listing_version.c.version == version,
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
+    row = dict(row)
+    scope.require_act(actor, row["province_code"])
+    kind = REASON_KIND.get(decision)
+    if kind:
+        if (
+            not reason_code
+            or conn.execute(
+                select(ob_reason_code.c.reason_code).where(
+                    ob_reason_code.c.reason_code == reason_code,
+                    ob_reason_code.c.kind == kind,
+                    ob_reason_code.c.is_active.is_(True),
+                )
+            ).first()
+            is None
+        ):
+            raise ValidationFailed(
+                "onboarding.workflow.unknown_reason", reason_code=reason_code or ""
+            )
+    at = _store.now()
+    user_id, username = _store.actor_fields(actor)
+    values = {
+        "status": DECISIONS[decision],
+        "decided_at": at,
+        "decided_by": user_id,
+        "decided_by_name": username,
+        "reason_code": reason_code,
+        "decision_note": (note or "").strip() or None,
+    }
+    result = conn.execute(
+        update(ob_listing_version)
+        .where(
+            ob_listing_version.c.listing_id == listing_id,
+            ob_listing_version.c.version == version,
+            ob_listing_version.c.status == "pending",
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        current = conn.execute(
+            select(
+                ob_listing_version.c.status,
+                ob_listing_version.c.decided_by_name,
+                ob_listing_version.c.decided_at,
+            ).where(
+                ob_listing_version.c.listing_id == listing_id,
+                ob_listing_version.c.version == version,
+            )
+        ).one()
+        raise Conflict(
+            "onboarding.listing.conflict",
+            listing_id=listing_id,
+            status=current.status,
+            by=current.decided_by_name or "",
+            at=current.decided_at.isoformat(sep=" ") if current.decided_at else "",
+        )
+    if decision == "approve":
+        # The newly approved version goes on sale; the one before it comes off.
+        conn.execute(
+            update(ob_listing_version)
+            .where(
+                ob_listing_version.c.listing_id == listing_id,
+                ob_listing_version.c.version < version,
+                ob_listing_version.c.status == "approved",
+            )
+            .values(status="superseded")
+        )
+    after = {**row, **values}
+    trail.add(
+        f"onboarding.listing.{decision}",
+        "ob_listing_version",
+        f"{listing_id}/{version}",
+        row,
+        after,
+    )
+    return after
+
+
+def decide(
+    actor: User | None,
+    listing_id: str,
+    version: int,
+    decision: str,
+    *,
+    reason_code: str | None = None,
+    note: str | None = None,
+    session_id: str | None = None,
+) -> dict[str, Any]:
+    """Approve, reject (reason required) or request changes (reason required) on one version."""
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        return _decide_in(conn, actor, listing_id, version, decision, trail, reason_code, note)
+
+
+@dataclass(frozen=True)
+class BulkListingResult:
+    decided: list[tuple[str, int]]
+    refused: dict[str, str]  # "listing_id/version" → message key
+
+
+def bulk_decide(
+    actor: User | None,
+    items: Sequence[tuple[str, int]],
+    decision: str,
+    *,
+    reason_code: str | None = None,
+    note: str | None = None,
+    session_id: str | None = None,
+) -> BulkListingResult:
+    """The same decision and reason on many versions; each one conditional on its own."""
+    scope.acting_provinces(actor)
+    decided, refused = [], {}
+    for listing_id, version in items:
+        try:
+            decide(
+                actor,
+                listing_id,
+                version,
+                decision,
+                reason_code=reason_code,
+                note=note,
+                session_id=session_id,
+            )
+        except (Conflict, NotFound, PermissionDenied, ValidationFailed) as exc:
+            refused[f"{listing_id}/{version}"] = exc.key
+        else:
+            decided.append((listing_id, version))
+    return BulkListingResult(decided, refused)

@@ -1,0 +1,444 @@
+"""The application workflow: a state machine, conditional updates, every step audited.
+
+    submitted → in_review → needs_information ⇄ resubmitted → approved | rejected
+    approved ⇄ suspended (a seller suspended or reinstated with a reason)
+
+Every change is ``UPDATE ... WHERE application_id = :id AND status = :seen`` with the
+rowcount checked, inside a write transaction (``BEGIN IMMEDIATE`` on SQLite). When two
+officers decide the same application at once exactly one update matches; the other is
+told, through ``Conflict``, who changed it and when.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import Connection, select, update
+
+from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from dashboard.onboarding import _store, checklist, scope
+from warehouse.ops_schema_onboarding import (
+    ob_application,
+    ob_application_event,
+    ob_document_check,
+    ob_reason_code,
+)
+
+if TYPE_CHECKING:
+    from dashboard.auth import User
+
+STATUSES = (
+    "submitted",
+    "in_review",
+    "needs_information",
+    "resubmitted",
+    "approved",
+    "rejected",
+    "suspended",
+)
+OPEN_STATUSES = ("submitted", "in_review", "needs_information", "resubmitted")
+DECIDED_STATUSES = ("approved", "rejected")
+
+# action → {status it may start from: status it leads to}
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "start_review": {"submitted": "in_review", "resubmitted": "in_review"},
+    "request_information": {"in_review": "needs_information", "resubmitted": "needs_information"},
+    "resubmit": {"needs_information": "resubmitted"},
+    "approve": {"submitted": "approved", "in_review": "approved", "resubmitted": "approved"},
+    "reject": {
+        "submitted": "rejected",
+        "in_review": "rejected",
+        "needs_information": "rejected",
+        "resubmitted": "rejected",
+    },
+    "suspend": {"approved": "suspended"},
+    "reinstate": {"suspended": "approved"},
+}
+# Which managed reason list an action draws from; None = a note alone is enough.
+REASON_KIND: dict[str, str | None] = {"reject": "application_reject", "suspend": "suspend"}
+NOTE_REQUIRED = frozenset({"reject", "suspend", "reinstate", "request_information"})
+# Actions that are decisions for the export and the office's "days to decision".
+DECISION_ACTIONS = frozenset({"approve", "reject", "request_information", "suspend", "reinstate"})
+
+
+def next_status(current: str, action: str) -> str:
+    """The status ``action`` leads to from ``current``; ValidationFailed if not allowed."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed("onboarding.workflow.unknown_action", action=action)
+    to = TRANSITIONS[action].get(current)
+    if to is None:
+        raise ValidationFailed("onboarding.workflow.not_allowed", action=action, status=current)
+    return to
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [a for a, moves in TRANSITIONS.items() if status in moves]
+
+
+def _conflict(conn: Connection, app: dict[str, Any]) -> Conflict:
+    """Who moved the application last and when, for the officer who lost the race."""
+    last = conn.execute(
+        select(ob_application_event.c.actor_name, ob_application_event.c.at)
+        .where(ob_application_event.c.application_id == app["application_id"])
+        .order_by(ob_application_event.c.event_id.desc())
+        .limit(1)
+    ).first()
+    by = last.actor_name if last else app.get("decided_by_name")
+    at = last.at if last else app.get("updated_at")
+    return Conflict(
+        "onboarding.workflow.conflict",
+        application_id=app["application_id"],
+        status=app["status"],
+        by=by or "",
+        at=at.isoformat(sep=" ") if at else "",
+    )
+
+
+def _has_history(conn: Connection, app: dict[str, Any]) -> bool:
+    return (
+        conn.execute(
+            select(ob_application_event.c.event_id)
+            .where(ob_application_event.c.application_id == app["application_id"])
+            .limit(1)
+        ).first()
+        is not None
+        or app["status"] in DECIDED_STATUSES
+    )
+
+
+def _check_reason(conn: Connection, action: str, reason_code: str | None, note: str | None) -> None:
+    kind = REASON_KIND.get(action)
+    if kind is not None:
+        if not reason_code:
+            raise ValidationFailed("onboarding.workflow.reason_required", action=action)
+        found = conn.execute(
+            select(ob_reason_code.c.reason_code).where(
+                ob_reason_code.c.reason_code == reason_code,
+                ob_reason_code.c.kind == kind,
+                ob_reason_code.c.is_active.is_(True),
+            )
+        ).first()
+        if found is None:
+            raise ValidationFailed("onboarding.workflow.unknown_reason", reason_code=reason_code)
+    if action in NOTE_REQUIRED and not (note or "").strip():
+        raise ValidationFailed("onboarding.workflow.note_required", action=action)
+
+
+def approval_blockers(app: dict[str, Any]) -> list[str]:
+    """Message keys of what stops this application from being approved (empty = clean)."""
+    blockers = []
+    if app["count_open_flags"]:
+        blockers.append("onboarding.workflow.blocked.open_flags")
+    if not app["is_checklist_complete"]:
+        blockers.append("onboarding.workflow.blocked.checklist_incomplete")
+    if app["count_check_errors"]:
+        blockers.append("onboarding.workflow.blocked.check_errors")
+    return blockers
+
+
+def apply_transition(
+    conn: Connection,
+    actor: User | None,
+    application_id: str,
+    action: str,
+    trail: _store.AuditTrail,
+    *,
+    reason_code: str | None = None,
+    note: str | None = None,
+    expected_status: str | None = None,
+    now: Any = None,
+) -> dict[str, Any]:
+    """One transition inside the caller's write transaction; returns the row after it."""
+    app = _store.get_application(conn, application_id)
+    # Resubmission is the seller's step; an officer records it on their behalf, so the
+    # same scope rule applies to every action.
+    scope.require_act(actor, app["province_code"])
+    seen = expected_status or app["status"]
+    if app["status"] != seen:
+        raise _conflict(conn, app)
+    if action in TRANSITIONS and seen not in TRANSITIONS[action] and _has_history(conn, app):
+        # Someone moved it to a status where this action no longer applies (typically:
+        # already decided). The officer needs who and when, not "not allowed".
+        raise _conflict(conn, app)
+    to = next_status(seen, action)
+    _check_reason(conn, action, reason_code, note)
+    if action == "approve":
+        blockers = approval_blockers(app)
+        if blockers:
+            raise ValidationFailed(blockers[0], application_id=application_id, blockers=blockers)
+    at = now or _store.now()
+    user_id, username = _store.actor_fields(actor)
+    values: dict[str, Any] = {"status": to, "updated_at": at, "version": app["version"] + 1}
+    if action in ("approve", "reject"):
+        values.update(
+            decided_at=at,
+            decided_by=user_id,
+            decided_by_name=username,
+            reason_code=reason_code,
+            decision_note=(note or "").strip() or None,
+        )
+    if action == "approve" and not app["seller_id"]:
+        values["seller_id"] = f"S-{application_id}"
+    if action in ("suspend", "reinstate"):
+        values.update(reason_code=reason_code, decision_note=note.strip() if note else None)
+    if action == "start_review":
+        values.update(reviewer_id=user_id, reviewer_name=username)
+    result = conn.execute(
+        update(ob_application)
+        .where(
+            ob_application.c.application_id == application_id,
+            ob_application.c.status == seen,
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise _conflict(conn, _store.get_application(conn, application_id))
+    conn.execute(
+        ob_application_event.insert().values(
+            application_id=application_id,
+            action=action,
+            from_status=seen,
+            to_status=to,
+            reason_code=reason_code,
+            note=(note or "").strip() or None,
+            actor_id=user_id,
+            actor_name=username,
+            at=at,
+        )
+    )
+    after = {**app, **values}
+    trail.add(f"onboarding.application.{action}", "ob_application", application_id, app, after)
+    return after
+
+
+def transition(
+    actor: User | None,
+    application_id: str,
+    action: str,
+    *,
+    reason_code: str | None = None,
+    note: str | None = None,
+    expected_status: str | None = None,
+    session_id: str | None = None,
+) -> dict[str, Any]:
+    """Move one application (``approve``, ``reject``, ``start_review``, ...); audited.
+
+    ``expected_status`` is the status the officer saw on screen: if someone changed it
+    since, the officer gets Conflict instead of acting on stale information.
+    """
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        after = apply_transition(
+            conn,
+            actor,
+            application_id,
+            action,
+            trail,
+            reason_code=reason_code,
+            note=note,
+            expected_status=expected_status,
+        )
+    return after
+
+
+def approve(actor: User | None, application_id: str, **kw: Any) -> dict[str, Any]:
+    return transition(actor, application_id, "approve", **kw)
+
+
+def reject(
+    actor: User | None, application_id: str, reason_code: str, note: str, **kw: Any
+) -> dict[str, Any]:
+    return transition(actor, application_id, "reject", reason_code=reason_code, note=note, **kw)
+
+
+def get(actor: User | None, application_id: str) -> dict[str, Any]:
+    """One application with its checks, checklist, flags and history, if the user may see it."""
+    eng = _store.engine()
+    with _store.ops.read(eng) as conn:
+        app = _store.get_application(conn, application_id)
+        scope.require_view(actor, app["province_code"])
+        docs = {
+            r.item_code: {
+                "state": r.state,
+                "note": r.note,
+                "checked_by": r.checked_by_name,
+                "checked_at": r.checked_at,
+            }
+            for r in conn.execute(
+                select(ob_document_check).where(
+                    ob_document_check.c.application_id == application_id
+                )
+            )
+        }
+        events = [
+            dict(r)
+            for r in conn.execute(
+                select(ob_application_event)
+                .where(ob_application_event.c.application_id == application_id)
+                .order_by(ob_application_event.c.event_id)
+            ).mappings()
+        ]
+    required = checklist.required_documents(
+        app["seller_type"], has_juristic_id=bool(app["juristic_id"])
+    )
+    app["checks"] = json.loads(app["checks_json"]) if app["checks_json"] else []
+    app["checklist"] = [{"item": i, **docs.get(i, {"state": None})} for i in required]
+    app["events"] = events
+    app["approval_blockers"] = approval_blockers(app)
+    app["allowed_actions"] = (
+        allowed_actions(app["status"]) if scope.can_act(actor, app["province_code"]) else []
+    )
+    return app
+
+
+def set_document(
+    actor: User | None,
+    application_id: str,
+    item: str,
+    state: str,
+    note: str | None = None,
+    *,
+    session_id: str | None = None,
+) -> bool:
+    """Accept, reject or waive one checklist item; returns whether the checklist is complete."""
+    with _store.ops.write(_store.engine()) as conn:
+        trail = _store.AuditTrail(conn, actor, session_id)
+        app = _store.get_application(conn, application_id)
+        scope.require_act(actor, app["province_code"])
+        if app["status"] not in OPEN_STATUSES:
+            raise _conflict(conn, app)
+        checklist.validate_item(app["seller_type"], bool(app["juristic_id"]), item, state, note)
+        before = (
+            conn.execute(
+                select(ob_document_check).where(
+                    ob_document_check.c.application_id == application_id,
+                    ob_document_check.c.item_code == item,
+                )
+            )
+            .mappings()
+            .first()
+        )
+        user_id, username = _store.actor_fields(actor)
+        values = {
+            "state": state,
+            "note": (note or "").strip() or None,
+            "checked_by": user_id,
+            "checked_by_name": username,
+            "checked_at": _store.now(),
+        }
+        if before is None:
+            conn.execute(
+                ob_document_check.insert().values(
+                    application_id=application_id, item_code=item, **values
+                )
+            )
+        else:
+            conn.execute(
+                update(ob_document_check)
+                .where(
+                    ob_document_check.c.application_id == application_id,
+                    ob_document_check.c.item_code == item,
+                )
+                .values(**values)
+            )
+        _store.refresh_counts(conn, [application_id])
+        complete = bool(
+            conn.execute(
+                select(ob_application.c.is_checklist_complete).where(
+                    ob_application.c.application_id == application_id
+                )
+            ).scalar_one()
+        )
+        trail.add(
+            "onboarding.document.set",
+            "ob_document_check",
+            f"{application_id}/{item}",
+            dict(before) if before else None,
+            {"item_code": item, **values},
+        )
+    return complete
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    approved: list[str]
+    refused: dict[str, str]  # application_id → message key of the reason
+
+
+def bulk_approval_candidates(actor: User | None, application_ids: Sequence[str]) -> pl.DataFrame:
+    """The confirmation listing: which of these would be approved, and why the others not."""
+    provinces = scope.acting_provinces(actor)
+    rows = []
+    with _store.ops.read(_store.engine()) as conn:
+        for part in _store.chunks(list(application_ids)):
+            for r in conn.execute(
+                select(ob_application).where(ob_application.c.application_id.in_(part))
+            ).mappings():
+                app = dict(r)
+                if provinces is not None and app["province_code"] not in provinces:
+                    continue  # not shown: another province's application is invisible
+                blockers = approval_blockers(app)
+                if app["status"] not in TRANSITIONS["approve"]:
+                    blockers.insert(0, "onboarding.workflow.not_allowed")
+                rows.append(
+                    {
+                        "application_id": app["application_id"],
+                        "name_th": app["name_th"],
+                        "province_code": app["province_code"],
+                        "status": app["status"],
+                        "is_clean": not blockers,
+                        "blocker": blockers[0] if blockers else None,
+                    }
+                )
+    schema = {
+        "application_id": pl.Utf8,
+        "name_th": pl.Utf8,
+        "province_code": pl.Utf8,
+        "status": pl.Utf8,
+        "is_clean": pl.Boolean,
+        "blocker": pl.Utf8,
+    }
+    return pl.DataFrame(rows, schema=schema).sort("application_id")
+
+
+def bulk_approve(
+    actor: User | None,
+    application_ids: Sequence[str],
+    *,
+    note: str | None = None,
+    session_id: str | None = None,
+) -> BulkResult:
+    """Approve the clean applications among these, each in its own conditional update.
+
+    Each approval commits on its own so that one application decided meanwhile by a
+    colleague is reported, not allowed to undo the rest.
+    """
+    scope.acting_provinces(actor)
+    approved: list[str] = []
+    refused: dict[str, str] = {}
+    for application_id in application_ids:
+        try:
+            transition(actor, application_id, "approve", note=note, session_id=session_id)
+        except (Conflict, ValidationFailed, NotFound, PermissionDenied) as exc:
+            refused[application_id] = exc.key
+        else:
+            approved.append(application_id)
+    return BulkResult(approved, refused)
+
+
+def reason_codes(kind: str, language: str = "th") -> list[tuple[str, str]]:
+    """(code, label) of the active reasons of a kind, for a select box."""
+    label = ob_reason_code.c.label_th if language == "th" else ob_reason_code.c.label_en
+    with _store.ops.read(_store.engine()) as conn:
+        return [
+            (code, text)
+            for code, text in conn.execute(
+                select(ob_reason_code.c.reason_code, label)
+                .where(ob_reason_code.c.kind == kind, ob_reason_code.c.is_active.is_(True))
+                .order_by(ob_reason_code.c.sort_order, ob_reason_code.c.reason_code)
+            )
+        ]
