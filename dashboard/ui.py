@@ -1,0 +1,602 @@
+"""The Streamlit side of the app shell: session, sign-in screen, page guard, errors, sidebar.
+
+Every page module starts with ``user = ui.guard("<page key>")``. The guard exists because
+of a Streamlit (1.67) behaviour: while no script has called ``st.navigation`` yet, a
+folder named ``pages/`` next to the entrypoint puts the server in its legacy page-folder
+mode, and a deep link such as ``/data_loads`` runs ``pages/data_loads.py`` on its own,
+without the entrypoint's sign-in gate. So each page must refuse by itself:
+
+- the entrypoint marks each run it routes (``mark_entry``); a page run without that mark
+  was started by the legacy mode;
+- an anonymous visitor of such a run is sent to the entrypoint (which shows the sign-in
+  screen and switches the server to ``st.navigation`` for good); where that is not
+  possible the guard draws the sign-in form itself;
+- nobody gets past the guard without a signed-in account whose role has the page
+  (``authz.require_page``); the guard ``st.stop()``s before any data is read.
+
+Access decisions stay in ``dashboard.authz`` and the services; this module only asks them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from dashboard import auth, authz, formatting, i18n
+from dashboard.auth import User
+from dashboard.errors import AppError, NotFound
+from dashboard.services import home
+from warehouse.lake import LakeError, LakeMissing, connect_reader
+from warehouse.ops_schema import ROLES as _ROLES
+from warehouse.settings import load_settings
+
+ENTRYPOINT = "streamlit_app.py"
+ROLES: tuple[str, ...] = tuple(_ROLES)
+# Session-state keys. Underscored ones are internal; none holds a password.
+SESSION_USER = "postmart_user"
+SESSION_ID = "postmart_session_id"
+LAST_ACTIVITY = "postmart_last_activity"
+FLASH = "postmart_flash"
+SIGN_IN_LANGUAGE = "postmart_sign_in_language"
+SSO_TRIED = "_postmart_sso_tried"
+_VIA_ENTRY = "_postmart_via_entry"
+
+# Actions the audit log filter offers (their names are in the catalogs, audit.actions.*).
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "auth.sign_in",
+    "auth.sign_in_failed",
+    "auth.sign_out",
+    "auth.password_changed",
+    "auth.language_changed",
+    "user.created",
+    "user.updated",
+    "user.enabled",
+    "user.disabled",
+    "user.password_reset",
+    "data.upload",
+    "data.load",
+    "data.load_failed",
+)
+# The audit page shows the newest entries up to this many; the CSV export has them all.
+AUDIT_ROWS_SHOWN = 500
+
+# Live figures are cached briefly: a load clears them, the ttl bounds staleness otherwise.
+FIGURES_TTL_S = 300
+
+# Page key -> (catalog key of its section, material icon), in the order of authz.PAGES.
+PAGE_SECTIONS: dict[str, str] = {
+    "home": "nav.section.overview",
+    "my_account": "nav.section.account",
+    "users": "nav.section.admin",
+    "data_loads": "nav.section.admin",
+    "audit_log": "nav.section.admin",
+}
+PAGE_ICONS: dict[str, str] = {
+    "home": ":material/dashboard:",
+    "my_account": ":material/account_circle:",
+    "users": ":material/manage_accounts:",
+    "data_loads": ":material/upload_file:",
+    "audit_log": ":material/history:",
+}
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+def language() -> str:
+    """The signed-in user's language, else the one chosen on the sign-in screen (Thai)."""
+    user = st.session_state.get(SESSION_USER)
+    if user is not None:
+        return i18n.normalize_language(user.language)
+    return i18n.normalize_language(st.session_state.get(SIGN_IN_LANGUAGE))
+
+
+def t(key: str, **params: Any) -> str:
+    """The catalog message ``key`` in the current language."""
+    return i18n.translate(key, language(), **params)
+
+
+def md(key: str, **params: Any) -> str:
+    """Like :func:`t`, for markdown elements: the parameters (user text such as names) are
+    escaped, so they show as typed and never become links, images or formatting."""
+    return t(key, **{name: escape_markdown(str(value)) for name, value in params.items()})
+
+
+def action_name(action: str) -> str:
+    """An audit action in words (``user.created`` → "Account created"); unknown ones as is."""
+    key = f"audit.actions.{action}"
+    return t(key) if i18n.has_key(key, language()) else action
+
+
+def show_error(exc: AppError) -> None:
+    """The one place an AppError becomes on-screen text, in the user's language."""
+    st.error(md(exc.key, **exc.params), icon=":material/error:")
+
+
+@contextlib.contextmanager
+def errors_shown(*, stop: bool = True) -> Iterator[None]:
+    """Show an expected failure kindly (no traceback); stop the page unless told not to."""
+    try:
+        yield
+    except AppError as exc:
+        show_error(exc)
+        if stop:
+            st.stop()
+    except LakeError:
+        # No lake yet, or a writer holds it: an operator problem, not a bug on this page.
+        show_error(AppError("error.lake_unavailable"))
+        if stop:
+            st.stop()
+
+
+# --- session ------------------------------------------------------------------------------
+
+
+def session_id() -> str:
+    """An id for this browser session, written to every audit entry it causes."""
+    if SESSION_ID not in st.session_state:
+        st.session_state[SESSION_ID] = uuid.uuid4().hex
+    return st.session_state[SESSION_ID]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def start_session(user: User) -> None:
+    st.session_state[SESSION_USER] = user
+    st.session_state[LAST_ACTIVITY] = _now()
+
+
+def _end_session(flash_key: str | None) -> None:
+    for key in (SESSION_USER, LAST_ACTIVITY, SESSION_ID):
+        st.session_state.pop(key, None)
+    if flash_key:
+        st.session_state[FLASH] = flash_key
+
+
+def set_session_user(user: User) -> None:
+    """Replace the session's copy of the user (after a language or password change)."""
+    st.session_state[SESSION_USER] = user
+
+
+def sso_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (see docs/sso.md)."""
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def _sso_user() -> User | None:
+    """The account mapped to the identity-provider login of this browser, if any."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    identity = st.user.get("email") or st.user.get("sub") or ""
+    # Map (and audit) an identity once per session, not on every rerun.
+    if st.session_state.get(SSO_TRIED) == identity:
+        return None
+    st.session_state[SSO_TRIED] = identity
+    try:
+        return auth.user_for_identity(str(identity), session_id=session_id())
+    except AppError as exc:
+        st.session_state[FLASH] = exc.key
+        return None
+
+
+def current_user() -> User | None:
+    """The signed-in user, re-read from the ops DB; None when anonymous or expired.
+
+    Re-reading makes a disabled account, or a changed role or scope, take effect at the
+    next click rather than at the next sign-in. An idle session ends (and is audited as a
+    sign-out) once ``session_idle_minutes`` have passed without a rerun.
+    """
+    user: User | None = st.session_state.get(SESSION_USER)
+    if user is None:
+        sso_user = _sso_user()
+        if sso_user is not None:
+            start_session(sso_user)
+        return sso_user
+    now = _now()
+    last = st.session_state.get(LAST_ACTIVITY)
+    if last is not None and auth.session_expired(last, now):
+        auth.sign_out(user, session_id=session_id())
+        _end_session("auth.session_expired")
+        return None
+    fresh = auth.load_user(user.user_id)
+    if fresh is None or fresh.username != user.username:
+        _end_session("error.not_signed_in")
+        return None
+    st.session_state[SESSION_USER] = fresh
+    st.session_state[LAST_ACTIVITY] = now
+    return fresh
+
+
+def sign_out(user: User) -> None:
+    """End the session (audited), and the identity provider's login too when there is one."""
+    auth.sign_out(user, session_id=session_id())
+    _end_session("auth.signed_out")
+    st.session_state.pop(SSO_TRIED, None)
+    if sso_configured() and st.user.is_logged_in:
+        st.logout()
+    st.rerun()
+
+
+# --- sign-in screen -----------------------------------------------------------------------
+
+
+def _language_picker() -> None:
+    st.radio(
+        t("account.language"),
+        options=list(i18n.LANGUAGES),
+        format_func=lambda code: i18n.translate(f"language.{code}", code),
+        horizontal=True,
+        key=SIGN_IN_LANGUAGE,
+        label_visibility="collapsed",
+    )
+
+
+def sign_in_page() -> None:
+    """The sign-in screen as a page of the entrypoint's navigation."""
+    sign_in_screen(via_entry=_consume_entry_mark())
+
+
+def sign_in_screen(*, via_entry: bool = True) -> None:
+    """Username and password form; one generic message for every failure.
+
+    ``via_entry`` False means the form is drawn by a page that runs on its own (legacy
+    page-folder mode): after signing in, the visitor goes to the entrypoint, which builds
+    the navigation for their role.
+    """
+    if SIGN_IN_LANGUAGE not in st.session_state:
+        st.session_state[SIGN_IN_LANGUAGE] = i18n.DEFAULT_LANGUAGE
+    _, column, _ = st.columns([1, 2, 1])
+    with column:
+        _sign_in_form(via_entry)
+
+
+def _sign_in_form(via_entry: bool) -> None:
+    _language_picker()
+    st.title(t("app.title"))
+    st.caption(t("app.tagline"))
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.info(t(flash), icon=":material/info:")
+    with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
+        st.subheader(t("auth.sign_in_title"))
+        username = st.text_input(t("auth.username"), key="sign_in_username")
+        password = st.text_input(t("auth.password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
+    if submitted:
+        try:
+            user = auth.sign_in(username, password, session_id=session_id())
+        except AppError as exc:
+            show_error(exc)
+        else:
+            start_session(user)
+            st.session_state.pop(FLASH, None)
+            if not via_entry:
+                _to_entrypoint()
+            st.rerun()
+    if sso_configured():
+        st.divider()
+        if st.user.is_logged_in:
+            # Signed in at the identity provider, but no active account matches.
+            if st.button(t("auth.sso_sign_out"), icon=":material/logout:"):
+                st.session_state.pop(SSO_TRIED, None)
+                st.logout()
+        elif st.button(t("auth.sign_in_sso"), icon=":material/key:"):
+            st.login()
+
+
+# --- guard --------------------------------------------------------------------------------
+
+
+def mark_entry() -> None:
+    """Called by the entrypoint right before it runs the chosen page."""
+    st.session_state[_VIA_ENTRY] = True
+
+
+def _consume_entry_mark() -> bool:
+    """True when the entrypoint routed this run; the mark is used up either way."""
+    return bool(st.session_state.pop(_VIA_ENTRY, False))
+
+
+def _to_entrypoint() -> None:
+    """Leave a page that runs on its own (legacy page-folder mode) for the entrypoint.
+
+    Returns only when that is impossible: when the page file itself is the main script,
+    as in an AppTest of the file alone.
+    """
+    with contextlib.suppress(StreamlitAPIException):
+        st.switch_page(ENTRYPOINT)
+
+
+def guard(page_key: str) -> User:
+    """The signed-in user allowed to see ``page_key``; otherwise the page stops here.
+
+    The first statement of every page module. Anonymous visitors see the sign-in screen,
+    users whose role lacks the page see a refusal; neither gets any data.
+    """
+    via_entry = _consume_entry_mark()
+    user = current_user()
+    if user is None:
+        if not via_entry:
+            _to_entrypoint()
+        sign_in_screen(via_entry=via_entry)
+        st.stop()
+    try:
+        return authz.require_page(user, page_key)
+    except AppError as exc:
+        show_error(exc)
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+# --- navigation and sidebar ---------------------------------------------------------------
+
+
+def navigation_sections(user: User, page_path: Callable[[str], str]) -> dict[str, list]:
+    """``st.navigation`` input: the user's allowed pages grouped by translated section."""
+    sections: dict[str, list] = {}
+    for index, key in enumerate(authz.allowed_pages(user)):
+        page = st.Page(
+            page_path(key),
+            title=t(f"nav.{key}"),
+            icon=PAGE_ICONS[key],
+            url_path=key,
+            default=index == 0,
+        )
+        sections.setdefault(t(PAGE_SECTIONS[key]), []).append(page)
+    return sections
+
+
+def sign_in_pages(page_keys: list[str]) -> list:
+    """Pages for an anonymous visitor: the sign-in screen, also under every page's URL.
+
+    A deep link such as ``/data_loads`` then shows the sign-in screen without a "page not
+    found" notice, and after signing in the same URL opens the real page when the role has
+    it (a page's identity is its url_path).
+    """
+    title = t("auth.sign_in_title")
+    pages = [st.Page(sign_in_page, title=title, url_path="sign_in", default=True)]
+    pages += [
+        st.Page(sign_in_page, title=title, url_path=key, visibility="hidden") for key in page_keys
+    ]
+    return pages
+
+
+def sidebar(user: User) -> None:
+    """Who is signed in, their scope, and the sign-out button."""
+    with st.sidebar:
+        st.markdown(f"**{escape_markdown(user.display_name)}**")
+        st.caption(f"{t(f'role.{user.role}')} · {scope_text(user)}")
+        if user.must_change_password:
+            st.warning(t("account.must_change_password"), icon=":material/password:")
+        if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
+            sign_out(user)
+
+
+# --- rendering helpers --------------------------------------------------------------------
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """User text inside markdown shows as typed (no links, no formatting, no HTML)."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def scope_text(user: User) -> str:
+    """The user's data scope in words: national, provinces by name, branch or region."""
+    try:
+        label = authz.scope_label(user)
+    except AppError:
+        return t("scope.none")
+    lang = language()
+    if label["kind"] == "provinces":
+        names = ", ".join(formatting.province_name(code, lang) for code in label["codes"])
+        return t("scope.provinces", names=names)
+    if label["kind"] == "branch":
+        return t("scope.branch", code=label["code"])
+    if label["kind"] == "postal_region":
+        return t("scope.postal_region", number=formatting.postal_region_number(label["code"]))
+    return t("scope.national")
+
+
+def query_value(
+    name: str, allowed: Mapping[str, Any] | list[str] | tuple[str, ...] | None = None
+) -> str | None:
+    """A filter value from the URL, or None when absent or not among ``allowed``.
+
+    Call only after the guard: a shared link restores a view, never widens what the
+    signed-in user may see (the services check that again).
+    """
+    value = st.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if allowed is not None and value not in allowed:
+        return None
+    return value
+
+
+def query_date(name: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date from the URL, or None when absent or malformed."""
+    value = query_value(name)
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def init_widget(key: str, value: Any) -> None:
+    """Start a keyed widget at ``value`` (e.g. from the URL) the first time it is drawn."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def mirror_query_params(values: Mapping[str, str | None]) -> None:
+    """Write the page's filters into the URL so the view can be shared as a link."""
+    for name, value in values.items():
+        if value in (None, ""):
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def _cell(value: Any, dtype: pl.DataType, lang: str, value_prefix: str | None) -> str:
+    if value is None:
+        return formatting.MISSING
+    if isinstance(dtype, pl.Datetime):
+        return formatting.format_datetime(value, lang)
+    if isinstance(dtype, pl.Date):
+        return formatting.format_date(value, lang)
+    if isinstance(dtype, pl.Boolean):
+        return t("common.yes") if value else t("common.no")
+    if isinstance(dtype, pl.List):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formatting.format_number(value)
+    if value_prefix and i18n.has_key(f"{value_prefix}.{value}", lang):
+        return t(f"{value_prefix}.{value}")
+    if isinstance(value, float):
+        return formatting.format_number(value, decimals=2)
+    return str(value)
+
+
+def display_frame(
+    df: pl.DataFrame,
+    columns: Mapping[str, str],
+    value_prefixes: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
+    """The ``columns`` of ``df`` (name -> catalog key of the heading) ready to show:
+    dates in the reader's calendar, yes/no, and coded values (``value_prefixes``: column ->
+    catalog prefix, e.g. ``role`` -> ``role.admin``) in words. Cells stay plain text."""
+    lang = language()
+    prefixes = value_prefixes or {}
+    data = {
+        t(label_key): [
+            _cell(v, df.schema[name], lang, prefixes.get(name)) for v in df[name].to_list()
+        ]
+        for name, label_key in columns.items()
+    }
+    return pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
+
+
+def show_table(
+    df: pl.DataFrame,
+    columns: Mapping[str, str],
+    value_prefixes: Mapping[str, str] | None = None,
+    *,
+    key: str | None = None,
+) -> None:
+    """A read-only table of ``df`` (see :func:`display_frame`); empty shows a note."""
+    if df.is_empty():
+        st.info(t("common.no_rows"), icon=":material/info:")
+        return
+    st.dataframe(display_frame(df, columns, value_prefixes), hide_index=True, key=key)
+
+
+def metric_grid(metrics: list, per_row: int = 3) -> None:
+    """``home.Metric``s as rows of ``st.metric`` with translated labels and units."""
+    for start in range(0, len(metrics), per_row):
+        columns = st.columns(per_row)
+        for column, metric in zip(columns, metrics[start : start + per_row], strict=False):
+            column.metric(
+                t(f"metric.{metric.key}"),
+                formatting.format_value(metric.value, metric.unit),
+                border=True,
+            )
+
+
+def rows_where(df: pl.DataFrame, column: str, value: Any) -> pl.DataFrame:
+    """The rows whose ``column`` equals ``value``; all rows when ``value`` is None."""
+    return df if value is None else df.filter(pl.col(column) == value)
+
+
+def distinct(df: pl.DataFrame, column: str) -> list:
+    """The sorted distinct non-null values of a column (options for a filter)."""
+    return sorted(v for v in df[column].unique().to_list() if v is not None)
+
+
+def quarantined_load_ids(ledger: pl.DataFrame) -> list[str]:
+    """Ids of the ledger's loads that quarantined at least one row, newest first."""
+    return ledger.filter(pl.col("count_quarantined") > 0)["load_id"].to_list()
+
+
+def inbox_label(path: Any) -> str:
+    """A path shown relative to the inbox folder (``uploads/orders.csv``)."""
+    inbox = load_settings().inbox_dir.resolve()
+    try:
+        return str(path.resolve().relative_to(inbox))
+    except ValueError:
+        return str(path)
+
+
+def load_results_frame(results: list[Mapping[str, Any]]) -> pl.DataFrame:
+    """Load results (``LoadResult`` as dicts) as rows: counts and quarantine by reason."""
+    rows = [
+        {
+            "file": Path(r["file"]).name,
+            "feed": r["feed"],
+            "status": r["status"],
+            "count_read": r["count_read"],
+            "count_loaded": r["count_loaded"],
+            "count_quarantined": r["count_quarantined"],
+            "by_reason": [f"{reason}: {n:,}" for reason, n in sorted(r["by_reason"].items())],
+            "message": r["message"],
+        }
+        for r in results
+    ]
+    schema = {
+        "file": pl.Utf8,
+        "feed": pl.Utf8,
+        "status": pl.Utf8,
+        "count_read": pl.Int64,
+        "count_loaded": pl.Int64,
+        "count_quarantined": pl.Int64,
+        "by_reason": pl.List(pl.Utf8),
+        "message": pl.Utf8,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+# --- cached readers -----------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _lake_reader(lake_catalog: str, lake_data_path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only lake connection per process and lake; queries take their own cursor."""
+    return connect_reader(load_settings())
+
+
+@st.cache_data(ttl=FIGURES_TTL_S, show_spinner=False)
+def _home_figures(user: User, lake_catalog: str, lake_data_path: str) -> home.HomeFigures:
+    # Keyed by the whole user (id, role, scope): one user's figures never serve another.
+    # The connection is looked up here, never passed in (it cannot be hashed or pickled).
+    try:
+        con = _lake_reader(lake_catalog, lake_data_path)
+    except LakeMissing as exc:
+        raise NotFound("lake.missing") from exc
+    return home.home_figures(user, con=con)
+
+
+def home_figures(user: User) -> home.HomeFigures:
+    """The home page figures of ``user`` (cached for a few minutes per user and lake)."""
+    settings = load_settings()
+    return _home_figures(user, settings.lake_catalog, settings.lake_data_path)
+
+
+def clear_cached_readers() -> None:
+    """After a write that changes the lake: drop cached figures and the lake connection,
+    so the next reader sees the new snapshot."""
+    st.cache_data.clear()
+    _lake_reader.clear()

@@ -1,0 +1,191 @@
+"""Browser test harness: Debian's Chromium driven by Playwright against `streamlit run`.
+
+Never `playwright install`: the browser is the system's /usr/bin/chromium. Without it the
+tests skip loudly, unless POSTMART_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dashboard import accounts, authz
+from warehouse import ops
+from warehouse.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SERVER_START_TIMEOUT_S = 60
+LOCKED_USER = "browser.lockme"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    accounts: dict[str, tuple[str, str]]  # role -> (username, password); plus LOCKED_USER
+    log: Path
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = (
+        f"BROWSER TESTS SKIPPED: {CHROMIUM} is missing (apt-get install -y chromium). "
+        "The deep-link, sign-in and language checks did NOT run."
+    )
+    if os.environ.get("POSTMART_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason.replace("SKIPPED", "REQUIRED (POSTMART_REQUIRE_BROWSER=1)"))
+    print(f"\n{'!' * 80}\n{reason}\n{'!' * 80}", file=sys.stderr)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer /_stcore/health in time:\n{log.read_text()}")
+
+
+@dataclass(frozen=True)
+class BrowserEnv:
+    env: dict[str, str]
+    accounts: dict[str, tuple[str, str]]  # role -> (username, password); plus LOCKED_USER
+
+
+@pytest.fixture(scope="module")
+def browser_env(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> BrowserEnv:
+    """Environment of the servers: the demo lake (read only), an ops DB of their own with
+    the demo accounts and one account to lock."""
+    _require_chromium()
+    data = tmp_path_factory.mktemp("browser") / "data"
+    data.mkdir()
+    env = {
+        **os.environ,
+        "POSTMART_DATA_DIR": str(data),
+        "POSTMART_LAKE_CATALOG": demo_settings.lake_catalog,
+        "POSTMART_LAKE_DATA_PATH": demo_settings.lake_data_path,
+    }
+    for name in ("OPS_DB_URL", "INBOX_DIR"):
+        env.pop(f"POSTMART_{name}", None)
+    settings = load_settings(env)
+    made = {role: (u, p) for u, p, role in accounts.create_demo_users(settings)}
+    _, lock_password = accounts.create_user(
+        authz.CLI_ACTOR,
+        username=LOCKED_USER,
+        display_name=LOCKED_USER,
+        role="ministry",
+        settings=settings,
+    )
+    made[LOCKED_USER] = (LOCKED_USER, lock_password)
+    ops.dispose_all()
+    return BrowserEnv(env=env, accounts=made)
+
+
+@contextlib.contextmanager
+def serve(browser_env: BrowserEnv, log: Path) -> Iterator[Server]:
+    """`streamlit run streamlit_app.py` on a free port until the block ends."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=browser_env.env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_healthy(url, proc, log)
+        yield Server(url=url, accounts=browser_env.accounts, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(browser_env: BrowserEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the module's signed-in tests."""
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with serve(browser_env, log) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_server(browser_env: BrowserEnv, tmp_path: Path) -> Iterator[Server]:
+    """A server that has served nobody yet (still in Streamlit's legacy page-folder mode)."""
+    with serve(browser_env, tmp_path / "streamlit.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(browser_env: BrowserEnv) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context (its own cookies, so its own Streamlit session)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="th-TH")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def screenshot(page: object, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

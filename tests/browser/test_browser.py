@@ -1,0 +1,176 @@
+"""End to end in Debian's Chromium: deep links while anonymous, sign-in per role with its
+navigation and live figures, the generic failure message and the lock, the language switch,
+and sign-out. Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import authz, i18n
+
+from .conftest import LOCKED_USER, Server, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGE_URLS = ["", *authz.PAGES, "sign_in"]
+# What each page shows once past its guard; none of it may reach an anonymous visitor.
+DATA_SELECTORS = [
+    '[data-testid="stMetric"]',
+    '[data-testid="stDataFrame"]',
+    '[data-testid="stPlotlyChart"]',
+    '[data-testid="stDownloadButton"]',
+    '[data-testid="stFileUploader"]',
+    '[data-testid="stCode"]',
+]
+NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
+ROLE_PAGES = {
+    "ministry": ["home", "my_account"],
+    "provincial_officer": ["home", "my_account"],
+    "branch_manager": ["home", "my_account"],
+    "payments_officer": ["home", "my_account"],
+    "admin": ["home", "my_account", "users", "data_loads", "audit_log"],
+}
+
+
+def th(key: str, **params: object) -> str:
+    return i18n.translate(key, "th", **params)
+
+
+def wait_idle(page) -> None:
+    """Until the script run has finished. The app root carries Streamlit's own run state
+    (``data-test-script-state``, what Streamlit's e2e tests wait on); the status widget is
+    not shown in this app's minimal toolbar. Callers first wait for an element the new run
+    draws, so a state left over from the previous run cannot pass for this one."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached"
+    )
+
+
+def expect_sign_in_screen(page) -> None:
+    page.get_by_label(th("auth.username")).wait_for(state="visible")
+    wait_idle(page)
+    for selector in DATA_SELECTORS:
+        assert page.locator(selector).count() == 0, selector
+    assert page.locator(NAV_LINKS).count() == 0
+
+
+def sign_in(page, server: Server, username: str, password: str) -> None:
+    page.goto(server.url)
+    page.get_by_label(th("auth.username")).fill(username)
+    page.get_by_label(th("auth.password")).fill(password)
+    page.get_by_role("button", name=th("auth.sign_in"), exact=True).click()
+    page.locator(NAV_LINKS).first.wait_for(state="visible")
+    wait_idle(page)
+
+
+def nav_titles(page) -> list[str]:
+    # Each link's text is its material icon's ligature name, then the title.
+    return [text.strip().splitlines()[-1] for text in page.locator(NAV_LINKS).all_inner_texts()]
+
+
+# (1) first: each deep link is the very first request of a fresh server, which is then
+# still in Streamlit's legacy page-folder mode and runs a page file on its own.
+@pytest.mark.parametrize("path", ["data_loads", "users", "audit_log", "my_account", "home"])
+def test_first_request_deep_link_shows_sign_in_and_no_data(fresh_server: Server, page, path):
+    page.goto(f"{fresh_server.url}/{path}")
+    expect_sign_in_screen(page)
+    screenshot(page, f"01-first-request-{path}")
+
+
+def test_anonymous_deep_links_show_sign_in_and_no_data(server: Server, page) -> None:
+    for path in PAGE_URLS:
+        page.goto(f"{server.url}/{path}")
+        expect_sign_in_screen(page)
+        screenshot(page, f"02-anonymous-{path or 'root'}")
+
+
+@pytest.mark.parametrize(
+    ("role", "scope_text"),
+    [
+        ("ministry", th("scope.national")),
+        ("provincial_officer", "จังหวัด"),
+        ("branch_manager", th("scope.postal_region", number=6)),
+        ("payments_officer", th("scope.national")),
+        ("admin", th("scope.national")),
+    ],
+)
+def test_each_role_sees_its_navigation_and_home_figures(
+    server: Server, page, role: str, scope_text: str
+) -> None:
+    username, password = server.accounts[role]
+    sign_in(page, server, username, password)
+    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
+    page.locator('[data-testid="stPlotlyChart"]').wait_for(state="visible")
+    wait_idle(page)
+    assert nav_titles(page) == [th(f"nav.{p}") for p in ROLE_PAGES[role]]
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert len(values) >= 4
+    assert all(re.search(r"\d", v) for v in values), values
+    assert scope_text in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    screenshot(page, f"03-home-{role}")
+
+
+def test_admin_pages_open_from_the_navigation(server: Server, page) -> None:
+    username, password = server.accounts["admin"]
+    sign_in(page, server, username, password)
+    for key in ["users", "data_loads", "audit_log"]:
+        page.locator(NAV_LINKS, has_text=th(f"nav.{key}")).click()
+        page.get_by_role("heading", name=th(f"nav.{key}")).wait_for(state="visible")
+        wait_idle(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        screenshot(page, f"04-admin-{key}")
+
+
+def test_wrong_password_is_generic_and_the_sixth_attempt_is_locked(server: Server, page):
+    username, password = server.accounts[LOCKED_USER]
+    error = page.locator('[data-testid="stAlertContentError"]')
+    page.goto(server.url)
+    for attempt in range(5):
+        page.get_by_label(th("auth.username")).fill(username)
+        page.get_by_label(th("auth.password")).fill(f"wrong-{attempt}")
+        page.get_by_role("button", name=th("auth.sign_in"), exact=True).click()
+        wait_idle(page)
+        expect(error).to_have_count(1)
+        expect(error).to_contain_text(th("auth.sign_in_failed"))
+    screenshot(page, "05-wrong-password")
+    page.get_by_label(th("auth.username")).fill(username)
+    page.get_by_label(th("auth.password")).fill(password)
+    page.get_by_role("button", name=th("auth.sign_in"), exact=True).click()
+    wait_idle(page)
+    expect(error).to_contain_text(th("auth.account_locked", minutes=15))
+    expect_sign_in_screen(page)
+    screenshot(page, "06-locked")
+
+
+def test_language_switch_changes_the_ui(server: Server, page) -> None:
+    username, password = server.accounts["payments_officer"]
+    sign_in(page, server, username, password)
+    page.locator(NAV_LINKS, has_text=th("nav.my_account")).click()
+    page.get_by_role("heading", name=th("nav.my_account")).wait_for(state="visible")
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="My account").wait_for(state="visible")
+    wait_idle(page)
+    assert nav_titles(page) == ["Home", "My account"]
+    screenshot(page, "07-english")
+    page.locator(NAV_LINKS, has_text="Home").click()
+    page.get_by_role("heading", name="Home").wait_for(state="visible")
+    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")
+    wait_idle(page)
+    assert i18n.translate("metric.payment_success_rate_30d", "en") in page.inner_text("body")
+    screenshot(page, "08-english-home")
+    # Back to Thai so the account is as it was.
+    page.locator(NAV_LINKS, has_text="My account").click()
+    page.get_by_text("ไทย", exact=True).click()
+    page.get_by_role("heading", name=th("nav.my_account")).wait_for(state="visible")
+
+
+def test_sign_out_returns_to_sign_in(server: Server, page) -> None:
+    username, password = server.accounts["branch_manager"]
+    sign_in(page, server, username, password)
+    page.get_by_role("button", name=th("auth.sign_out")).click()
+    expect_sign_in_screen(page)
+    assert th("auth.signed_out") in page.inner_text("body")
+    screenshot(page, "09-signed-out")

@@ -1,0 +1,194 @@
+"""Message catalogs: both languages complete, every key our code uses exists, every error
+a service can raise has a message, and no page shows a string that bypasses the catalogs."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+UI_FILES = sorted([ROOT / "streamlit_app.py", *(ROOT / "pages").glob("*.py")])
+# The app-shell modules whose AppErrors reach the UI (other features bring their own tests).
+ERROR_SOURCES = sorted(
+    [
+        *(ROOT / "dashboard" / name for name in ("errors.py", "auth.py", "authz.py")),
+        *(ROOT / "dashboard" / name for name in ("accounts.py", "audit.py", "ui.py")),
+        *(ROOT / "dashboard" / "services").glob("*.py"),
+    ]
+)
+ERROR_CLASSES = {
+    "AppError",
+    "PermissionDenied",
+    "NotSignedIn",
+    "NotFound",
+    "Conflict",
+    "ValidationFailed",
+    "SignInFailed",
+    "AccountLocked",
+}
+# Streamlit calls that put text on screen, and the keywords that carry such text.
+DISPLAY_CALLS = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "info",
+    "warning", "error", "success", "exception", "toast", "button", "form_submit_button",
+    "download_button", "link_button", "page_link", "text_input", "text_area",
+    "number_input", "selectbox", "multiselect", "radio", "checkbox", "toggle",
+    "date_input", "time_input", "file_uploader", "slider", "select_slider", "metric",
+    "expander", "tabs", "popover", "progress", "spinner", "status", "Page",
+    "set_page_config", "dialog",
+}  # fmt: skip
+TEXT_KEYWORDS = {"label", "body", "help", "placeholder", "text", "title", "page_title", "caption"}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogs_have_the_same_keys() -> None:
+    th, en = i18n.catalog("th"), i18n.catalog("en")
+    assert sorted(set(th) - set(en)) == []
+    assert sorted(set(en) - set(th)) == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_message_is_empty(lang: str) -> None:
+    assert [k for k, v in i18n.catalog(lang).items() if not v.strip()] == []
+
+
+def test_placeholders_match_between_languages() -> None:
+    th, en = i18n.catalog("th"), i18n.catalog("en")
+    differ = {k for k in th if _placeholders(th[k]) != _placeholders(en[k])}
+    assert sorted(differ) == []
+
+
+def test_thai_is_the_default_and_unknown_languages_fall_back_to_it() -> None:
+    assert i18n.DEFAULT_LANGUAGE == "th"
+    assert i18n.translate("nav.home", "xx") == i18n.translate("nav.home", "th") == "หน้าหลัก"
+    assert i18n.translate("nav.home", "en") == "Home"
+
+
+def test_parameters_are_filled_and_a_missing_one_does_not_crash() -> None:
+    assert i18n.translate("auth.account_locked", "en", minutes=15).endswith("in 15 minutes.")
+    assert "{minutes}" in i18n.translate("auth.account_locked", "en")
+
+
+def _string_args(node: ast.Call) -> list[ast.AST]:
+    return [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS)]
+
+
+def _literal_keys_used(path: Path) -> set[str]:
+    """First arguments of t(...)/md(...) calls that are string literals."""
+    keys = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            arg = node.args[0]
+            if name in {"t", "md"} and isinstance(arg, ast.Constant):
+                keys.add(arg.value)
+    return keys
+
+
+def test_every_literal_message_key_in_the_ui_exists() -> None:
+    files = [*UI_FILES, ROOT / "dashboard" / "ui.py"]
+    used = set().union(*(_literal_keys_used(f) for f in files))
+    assert used, "the scan found no keys at all"
+    assert sorted(k for k in used if not i18n.has_key(k)) == []
+
+
+def test_every_dynamic_message_key_family_exists() -> None:
+    """Keys built at run time: page titles, sections, roles, metrics, audit actions."""
+    from dashboard import authz, ui
+    from dashboard.services import home
+
+    keys = [f"nav.{p}" for p in authz.PAGES] + list(ui.PAGE_SECTIONS.values())
+    keys += [f"role.{r}" for r in ui.ROLES] + [f"language.{c}" for c in i18n.LANGUAGES]
+    keys += [f"audit.actions.{a}" for a in ui.AUDIT_ACTIONS]
+    keys += [f"scope.{k}" for k in ("national", "provinces", "branch", "postal_region", "none")]
+    # Metric and series keys as the home service writes them.
+    source = Path(home.__file__).read_text(encoding="utf-8")
+    keys += [f"metric.{k}" for k in re.findall(r'Metric\(\s*"(\w+)"', source)]
+    keys += [f"series.{k}" for k in re.findall(r'"(\w+_monthly)"\)', source)]
+    assert len(keys) > 40
+    assert sorted(k for k in keys if not i18n.has_key(k)) == []
+
+
+def _error_keys(path: Path) -> set[str]:
+    keys = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name in ERROR_CLASSES and isinstance(node.args[0], ast.Constant):
+                keys.add(node.args[0].value)
+        elif isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and [getattr(t, "id", None) for t in stmt.targets] == ["key"]
+                    and isinstance(stmt.value, ast.Constant)
+                ):
+                    keys.add(stmt.value.value)
+    return keys
+
+
+def test_every_error_key_has_a_message_in_both_languages() -> None:
+    keys = set().union(*(_error_keys(f) for f in ERROR_SOURCES))
+    for must in (
+        "auth.sign_in_failed",
+        "auth.account_locked",
+        "error.permission_denied",
+        "error.not_signed_in",
+        "error.not_found",
+        "error.conflict",
+        "error.validation_failed",
+        "error.generic",
+    ):
+        assert must in keys
+    for lang in i18n.LANGUAGES:
+        assert sorted(k for k in keys if not i18n.has_key(k, lang)) == [], lang
+
+
+def _literals_shown(path: Path) -> list[str]:
+    """String literals passed as display text to Streamlit calls (st.x, st.sidebar.x,
+    column.x ...), as ``file:line text``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in DISPLAY_CALLS:
+            continue
+        for arg in _string_args(node):
+            items = arg.elts if isinstance(arg, ast.List | ast.Tuple) else [arg]
+            for item in items:
+                if isinstance(item, ast.JoinedStr) or (
+                    isinstance(item, ast.Constant) and isinstance(item.value, str)
+                ):
+                    found.append(f"{path.name}:{item.lineno} {ast.unparse(item)}")
+    return found
+
+
+def test_pages_show_no_string_literals() -> None:
+    assert len(UI_FILES) >= 6
+    assert [hit for f in UI_FILES for hit in _literals_shown(f)] == []
+
+
+def test_the_literal_scan_catches_a_literal(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        'import streamlit as st\nst.title("Hello")\ncol.button(label=f"Go {x}")\n'
+        'st.tabs(["One", t("two")])\nst.selectbox(t("k"), [1], key="not text")\n',
+        encoding="utf-8",
+    )
+    hits = _literals_shown(page)
+    assert [h.split(" ", 1)[1] for h in hits] == ["'Hello'", "f'Go {x}'", "'One'"]
+
+
+def test_no_page_renders_html() -> None:
+    for path in [*UI_FILES, *(ROOT / "dashboard").glob("*.py")]:
+        assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path.name
+        assert "st.html(" not in path.read_text(encoding="utf-8"), path.name
