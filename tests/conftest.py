@@ -23,3 +23,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return load_settings()
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A lake holding the tiny demo (seed 1, ending today), built once per test session.
+
+    Read it only: every test that takes it shares the same files.
+    """
+    from etl.demo import build_demo
+
+    d = tmp_path_factory.mktemp("demo") / "data"
+    d.mkdir()
+    demo = load_settings({"POSTMART_DATA_DIR": str(d)})
+    build_demo(demo, scale="tiny", seed=1, log=lambda _msg: None)
+    return demo
