@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `postmart sql ... | head` closed the pipe: not an error for the person reading.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

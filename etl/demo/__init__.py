@@ -3,6 +3,6 @@
 ``build_demo(settings, scale, seed)`` writes it into the lake; ``postmart demo`` runs it.
 """
 
-from etl.demo.build import SCALES, DemoSummary, after_demo, build_demo
+from etl.demo.build import SCALES, DemoSummary, build_demo
 
-__all__ = ["SCALES", "DemoSummary", "after_demo", "build_demo"]
+__all__ = ["SCALES", "DemoSummary", "build_demo"]

@@ -111,14 +111,6 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> int:
     return len(df)
 
 
-def after_demo(settings: Settings) -> None:
-    """Hook run once the demo lake is complete.
-
-    The lead wires ``dashboard.accounts.create_demo_users()`` here (demo sign-ins for each
-    role); the demo generator itself owns no accounts.
-    """
-
-
 def _months(start_day: int, end_day: int) -> list[np.ndarray]:
     days = np.arange(start_day, end_day + 1)
     month_of = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
@@ -223,7 +215,6 @@ def build_demo(
         frames["dim_listing"] = to_lake(feed_listings)
         frames["dim_branch"] = ref["dim_branch"]
         summary.feed_files = _write_feeds(frames, settings.inbox_dir / "demo", seed)
-    after_demo(settings)
     summary.seconds = time.monotonic() - t0
     return summary
 
