@@ -4,8 +4,8 @@ Rules, in one place:
 
 | role | pages | data scope |
 |---|---|---|
-| ministry | home, my_account | national, read-only |
-| provincial_officer | home, my_account | their provinces |
+| ministry | home, office, my_account | national, read-only |
+| provincial_officer | home, applications, application_import, listings, office, my_account | own |
 | branch_manager | home, my_account | their branch, or every branch of their postal region |
 | payments_officer | home, my_account | national |
 | admin | every page | national |
@@ -29,10 +29,18 @@ SYSTEM_ROLE = "system"
 NATIONAL_ROLES = frozenset({"ministry", "payments_officer", "admin"})
 _EVERYONE = frozenset(ROLES)
 _ADMIN = frozenset({"admin"})
+# Onboarding: the provincial offices act (admins anywhere); the ministry only reads the
+# office view. The onboarding services apply the province scope and the act/see split.
+_ONBOARDING = frozenset({"provincial_officer", "admin"})
+_ONBOARDING_VIEW = frozenset({"provincial_officer", "admin", "ministry"})
 
 # Page key -> roles allowed, in navigation order.
 PAGES: dict[str, frozenset[str]] = {
     "home": _EVERYONE,
+    "applications": _ONBOARDING,
+    "application_import": _ONBOARDING,
+    "listings": _ONBOARDING,
+    "office": _ONBOARDING_VIEW,
     "my_account": _EVERYONE,
     "users": _ADMIN,
     "data_loads": _ADMIN,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import geothai
 import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -76,6 +77,10 @@ FIGURES_TTL_S = 300
 PAGE_SECTIONS: dict[str, str] = {
     "home": "nav.section.overview",
     "my_account": "nav.section.account",
+    "applications": "nav.section.onboarding",
+    "application_import": "nav.section.onboarding",
+    "listings": "nav.section.onboarding",
+    "office": "nav.section.onboarding",
     "users": "nav.section.admin",
     "data_loads": "nav.section.admin",
     "audit_log": "nav.section.admin",
@@ -83,6 +88,10 @@ PAGE_SECTIONS: dict[str, str] = {
 PAGE_ICONS: dict[str, str] = {
     "home": ":material/dashboard:",
     "my_account": ":material/account_circle:",
+    "applications": ":material/assignment_ind:",
+    "application_import": ":material/post_add:",
+    "listings": ":material/storefront:",
+    "office": ":material/insights:",
     "users": ":material/manage_accounts:",
     "data_loads": ":material/upload_file:",
     "audit_log": ":material/history:",
@@ -600,3 +609,158 @@ def clear_cached_readers() -> None:
     so the next reader sees the new snapshot."""
     st.cache_data.clear()
     _lake_reader.clear()
+
+
+# --- onboarding pages ---------------------------------------------------------------------
+
+
+def review_target_days() -> int:
+    """The queue's target, in days (``POSTMART_REVIEW_TARGET_DAYS``)."""
+    return load_settings().review_target_days
+
+
+def district_name(code: str | None) -> str:
+    """A district's name from its DOPA code (``5001`` → ``เมืองเชียงใหม่``); the code when
+    unknown."""
+    district = geothai.district(str(code)) if code else None
+    if district is None:
+        return formatting.MISSING if not code else str(code)
+    return district.name_th if language() == "th" else district.name_en
+
+
+def with_district_names(df: pl.DataFrame, column: str = "district_code") -> pl.DataFrame:
+    """``df`` plus a ``district`` column: the district's name in the reader's language."""
+    names = {code: district_name(code) for code in df[column].unique().to_list()}
+    return df.with_columns(pl.col(column).replace_strict(names, default=None).alias("district"))
+
+
+def districts_of(province_code: str) -> list[str]:
+    return [d.code for d in geothai.districts(province_code)]
+
+
+def subdistricts_of(district_code: str) -> dict[str, tuple[str, list[str]]]:
+    """Subdistrict code → (name in the reader's language, its postal codes)."""
+    lang = language()
+    return {
+        s.code: (s.name_th if lang == "th" else s.name_en, list(s.postal_codes))
+        for s in geothai.subdistricts(district_code)
+    }
+
+
+def check_text(check: Mapping[str, Any]) -> str:
+    """One check's verdict in words, for markdown (its parameters escaped)."""
+    return md(check["key"], **(check.get("params") or {}))
+
+
+def show_checks(checks: list[Mapping[str, Any]]) -> None:
+    """Each check on its own line: passed, warning or failed, with its reason."""
+    for check in checks:
+        if check.get("ok"):
+            mark = ":green[:material/check_circle:]"
+        elif check.get("severity") == "warning":
+            mark = ":orange[:material/warning:]"
+        else:
+            mark = ":red[:material/cancel:]"
+        st.markdown(f"{mark} {check_text(check)}")
+
+
+def show_lines(key: str, rows: list[Mapping[str, Any]]) -> None:
+    """One markdown line per row: the catalog message ``key`` filled with the row (escaped)."""
+    for row in rows:
+        st.markdown(md(key, **row))
+
+
+def lake_reader_or_none() -> duckdb.DuckDBPyConnection | None:
+    """The process's cached lake reader; None when there is no lake yet."""
+    settings = load_settings()
+    try:
+        return _lake_reader(settings.lake_catalog, settings.lake_data_path)
+    except LakeMissing:
+        return None
+
+
+def province_label(code: str | None) -> str:
+    return formatting.province_name(code, language()) if code else formatting.MISSING
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A date and time in the reader's calendar (Buddhist era in Thai)."""
+    return formatting.format_datetime(value, language())
+
+
+# Application fields shown on its page, in order: (field, catalog key of the label).
+APPLICATION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name_en", "applications.field.name_en"),
+    ("national_id", "applications.field.national_id"),
+    ("juristic_id", "applications.field.juristic_id"),
+    ("ce_registration_code", "applications.field.ce_registration_code"),
+    ("count_members", "applications.field.count_members"),
+    ("phone", "applications.field.phone"),
+    ("bank_code", "applications.field.bank_code"),
+    ("bank_account_no", "applications.field.bank_account_no"),
+    ("promptpay_proxy", "applications.field.promptpay_proxy"),
+    ("subdistrict_code", "applications.field.subdistrict_code"),
+    ("postal_code", "applications.field.postal_code"),
+    ("entered_by_name", "applications.field.entered_by"),
+    ("seller_id", "applications.field.seller_id"),
+)
+
+
+def application_fields(app: Mapping[str, Any]) -> list[dict[str, str]]:
+    """(label, value) rows of an application's fields for ``show_lines``."""
+    return [
+        {"label": t(key), "value": formatting.MISSING if app.get(f) in (None, "") else app[f]}
+        for f, key in APPLICATION_FIELDS
+    ]
+
+
+def events_frame(events: list[Mapping[str, Any]]) -> pl.DataFrame:
+    """An application's history (``workflow.get(...)["events"]``) as a frame."""
+    schema = {
+        "at": pl.Datetime("us"),
+        "action": pl.Utf8,
+        "to_status": pl.Utf8,
+        "reason_code": pl.Utf8,
+        "note": pl.Utf8,
+        "actor_name": pl.Utf8,
+    }
+    return pl.DataFrame([{k: e.get(k) for k in schema} for e in events], schema=schema)
+
+
+def preview_frame(rows: list[Any]) -> pl.DataFrame:
+    """Spreadsheet rows of an import preview (``imports.PreviewRow``) as a frame."""
+    schema = {
+        "line_no": pl.Int64,
+        "name_th": pl.Utf8,
+        "seller_type": pl.Utf8,
+        "national_id": pl.Utf8,
+        "district_code": pl.Utf8,
+        "submitted_at": pl.Datetime("us"),
+    }
+    return pl.DataFrame(
+        [{"line_no": r.line_no, **{k: r.values.get(k) for k in list(schema)[1:]}} for r in rows],
+        schema=schema,
+    )
+
+
+def with_province_names(df: pl.DataFrame, column: str = "province_code") -> pl.DataFrame:
+    """``df`` plus a ``province`` column: the province's name in the reader's language."""
+    names = {code: province_label(code) for code in df[column].unique().to_list()}
+    return df.with_columns(pl.col(column).replace_strict(names, default=None).alias("province"))
+
+
+def format_baht(value: float | int | None) -> str:
+    return formatting.format_baht(value)
+
+
+def province_codes() -> list[str]:
+    return formatting.province_codes()
+
+
+def format_days(value: float | None) -> str:
+    """A number of days with one decimal (``2.5``); a dash when there is none yet."""
+    return formatting.format_number(value, decimals=1) if value is not None else formatting.MISSING
+
+
+def format_count(value: int | None) -> str:
+    return formatting.format_number(value)

@@ -26,12 +26,13 @@ DATA_SELECTORS = [
     '[data-testid="stCode"]',
 ]
 NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
+ONBOARDING = ["applications", "application_import", "listings", "office"]
 ROLE_PAGES = {
-    "ministry": ["home", "my_account"],
-    "provincial_officer": ["home", "my_account"],
+    "ministry": ["home", "office", "my_account"],
+    "provincial_officer": ["home", *ONBOARDING, "my_account"],
     "branch_manager": ["home", "my_account"],
     "payments_officer": ["home", "my_account"],
-    "admin": ["home", "my_account", "users", "data_loads", "audit_log"],
+    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
 }
 
 
@@ -73,7 +74,9 @@ def nav_titles(page) -> list[str]:
 
 # (1) first: each deep link is the very first request of a fresh server, which is then
 # still in Streamlit's legacy page-folder mode and runs a page file on its own.
-@pytest.mark.parametrize("path", ["data_loads", "users", "audit_log", "my_account", "home"])
+@pytest.mark.parametrize(
+    "path", ["data_loads", "users", "audit_log", "my_account", "home", "applications"]
+)
 def test_first_request_deep_link_shows_sign_in_and_no_data(fresh_server: Server, page, path):
     page.goto(f"{fresh_server.url}/{path}")
     expect_sign_in_screen(page)

@@ -15,13 +15,14 @@ from warehouse.settings import Settings
 from .conftest import MakeUser
 
 ROLES = ("ministry", "provincial_officer", "branch_manager", "payments_officer", "admin")
-ALL_PAGES = ("home", "my_account", "users", "data_loads", "audit_log")
+ONBOARDING = ["applications", "application_import", "listings", "office"]
+ALL_PAGES = ("home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log")
 PAGES_OF = {
-    "ministry": ["home", "my_account"],
-    "provincial_officer": ["home", "my_account"],
+    "ministry": ["home", "office", "my_account"],
+    "provincial_officer": ["home", *ONBOARDING, "my_account"],
     "branch_manager": ["home", "my_account"],
     "payments_officer": ["home", "my_account"],
-    "admin": ["home", "my_account", "users", "data_loads", "audit_log"],
+    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
 }
 
 

@@ -1,0 +1,264 @@
+"""The onboarding pages through AppTest: each page for each role (rendered, or refused),
+the queue scoped to the officer's province, an application's checks and duplicate flag,
+bulk approval after its confirmation listing, a listing decision, and the office view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geothai
+import pytest
+
+from dashboard import auth, authz, i18n
+from dashboard.auth import User
+from dashboard.onboarding import checklist, imports, listings, workflow
+from dashboard.ui import SESSION_USER, escape_markdown
+
+from .conftest import (
+    ROLE_PAGES,
+    ROOT,
+    account_of,
+    new_app,
+    shows_data,
+    shows_sign_in_form,
+    signed_in_app,
+)
+
+ONBOARDING_PAGES = ["applications", "application_import", "listings", "office"]
+
+
+def th(key: str, **params: object) -> str:
+    return i18n.translate(key, "th", **params)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """Applications made for the demo officers: Chiang Mai (50) and Phang Nga (82)."""
+
+    clean: str  # 50, every document accepted, no flag: ready to approve
+    flagged: str  # 50, same national ID as ``twin``
+    plain: str  # 50, documents not yet checked
+    twin: str  # 82, same national ID as ``flagged``
+    phangnga: str  # 82
+    shared_national_id: str
+
+
+def make_pin(first12: str) -> str:
+    """A valid 13-digit Thai ID from its first 12 digits (weights 13…2, DOMAIN.md)."""
+    s = sum((13 - i) * int(d) for i, d in enumerate(first12)) % 11
+    return first12 + str((11 - s) % 10)
+
+
+def address(province_code: str) -> dict[str, str]:
+    """A consistent address: the province's first district, subdistrict and postal code."""
+    district = geothai.districts(province_code)[0]
+    sub = geothai.subdistricts(district.code)[0]
+    return {
+        "province_code": province_code,
+        "district_code": district.code,
+        "subdistrict_code": sub.code,
+        "postal_code": sub.postal_codes[0],
+    }
+
+
+def _application(province: str, n: int, **overrides: object) -> dict:
+    return {
+        "seller_type": "community_enterprise",
+        "name_th": f"วิสาหกิจชุมชนบ้านทดสอบ {n}",
+        "name_en": f"Ban Thotsop community enterprise {n}",
+        "national_id": make_pin(f"31{n:010d}"),
+        "ce_registration_code": f"4-{province}-01-01/1-{n:04d}",
+        "count_members": 12,
+        "phone": f"081{n:07d}",
+        "bank_code": "034",
+        "bank_account_no": f"{n:012d}",
+        **address(province),
+        **overrides,
+    }
+
+
+def _accept_all(officer: User, application_id: str) -> None:
+    app = workflow.get(officer, application_id)
+    for item in checklist.required_documents(
+        app["seller_type"], has_juristic_id=bool(app["juristic_id"])
+    ):
+        workflow.set_document(officer, application_id, item, "accepted")
+
+
+def seed_onboarding(chiang_mai: User, phang_nga: User) -> Seeded:
+    """What `postmart demo` brings in (the lake's applications and listings), plus
+    applications of the demo officers' provinces made through the services."""
+    imports.import_from_lake(authz.CLI_ACTOR)
+    listings.import_from_lake(authz.CLI_ACTOR)
+    create = imports.create_application
+    clean = create(chiang_mai, _application("50", 101))["application_id"]
+    _accept_all(chiang_mai, clean)
+    shared = make_pin("310000000777")
+    flagged = create(chiang_mai, _application("50", 102, national_id=shared))["application_id"]
+    plain = create(chiang_mai, _application("50", 103))["application_id"]
+    twin = create(phang_nga, _application("82", 104, national_id=shared))["application_id"]
+    phangnga = create(phang_nga, _application("82", 105))["application_id"]
+    return Seeded(clean, flagged, plain, twin, phangnga, shared)
+
+
+def _user(demo_accounts: dict, username: str) -> User:
+    _, password, _ = demo_accounts[username]
+    return auth.sign_in(username, password, session_id="seed")
+
+
+@pytest.fixture
+def seeded(app_env, demo_accounts) -> Seeded:
+    return seed_onboarding(
+        _user(demo_accounts, "demo.officer"), _user(demo_accounts, "demo.phangnga")
+    )
+
+
+def _page(demo_accounts: dict, username: str, page: str):
+    _, password, _ = demo_accounts[username]
+    at = signed_in_app(username, password)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _column(at, heading_key: str, index: int = 0) -> list[str]:
+    return list(at.dataframe[index].value[th(heading_key)])
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+@pytest.mark.parametrize("page", ONBOARDING_PAGES)
+def test_each_onboarding_page_renders_for_its_roles_and_refuses_the_others(
+    app_env, demo_accounts, seeded, role: str, page: str
+) -> None:
+    username, password = account_of(demo_accounts, role)
+    if page in ROLE_PAGES[role]:
+        at = _page(demo_accounts, username, page)
+        assert [t.value for t in at.title] == [th(f"nav.{page}")]
+        assert not at.error, [e.value for e in at.error]
+        return
+    # The page file run on its own (a deep link before st.navigation) by a signed-in user
+    # whose role lacks it: the refusal, and nothing read.
+    at = new_app(ROOT / "pages" / f"{page}.py")
+    at.session_state[SESSION_USER] = auth.sign_in(username, password, session_id="t")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [th("error.permission_denied")]
+    assert not shows_data(at)
+
+
+@pytest.mark.parametrize("page", ONBOARDING_PAGES)
+def test_onboarding_page_run_alone_by_anonymous_shows_sign_in_and_no_data(
+    app_env, seeded, page: str
+) -> None:
+    at = new_app(ROOT / "pages" / f"{page}.py")
+    at.query_params.update({"app": seeded.clean})
+    at.run()
+    assert not at.exception
+    assert shows_sign_in_form(at)
+    assert not shows_data(at)
+
+
+def test_officer_queue_lists_only_their_province(app_env, demo_accounts, seeded) -> None:
+    at = _page(demo_accounts, "demo.phangnga", "applications")
+    ids = _column(at, "applications.id")
+    assert seeded.twin in ids and seeded.phangnga in ids
+    assert not {seeded.clean, seeded.flagged, seeded.plain} & set(ids)
+    at = _page(demo_accounts, "demo.officer", "applications")
+    ids = _column(at, "applications.id")
+    assert {seeded.clean, seeded.flagged, seeded.plain} <= set(ids)
+    assert seeded.twin not in ids
+    # Every row is Chiang Mai's: its district names are Chiang Mai districts.
+    assert all(p == "50" for p in (i.split("-")[1] for i in ids if i.startswith("OF-")))
+
+
+def test_a_link_to_another_provinces_application_is_refused(app_env, demo_accounts, seeded) -> None:
+    _, password, _ = demo_accounts["demo.officer"]
+    at = signed_in_app("demo.officer", password)
+    at.switch_page("pages/applications.py")
+    at.query_params["app"] = seeded.twin
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        th("onboarding.scope.province_not_in_scope", province_code="82")
+    ]
+    assert not any(seeded.twin in h.value for h in at.header)
+
+
+def test_filters_restore_from_the_url_and_narrow_the_queue(app_env, demo_accounts, seeded):
+    _, password, _ = demo_accounts["demo.officer"]
+    at = signed_in_app("demo.officer", password)
+    at.switch_page("pages/applications.py")
+    at.query_params.update({"flag": "flagged"})
+    at.run()
+    assert at.selectbox(key="app_flag").value == "flagged"
+    assert _column(at, "applications.id") == [seeded.flagged]
+    at.selectbox(key="app_flag").select("unflagged").run()
+    assert at.query_params["flag"] == "unflagged"
+    assert seeded.flagged not in _column(at, "applications.id")
+
+
+def test_application_shows_its_checks_and_its_duplicate_flag(app_env, demo_accounts, seeded):
+    at = _page(demo_accounts, "demo.officer", "applications")
+    at.selectbox(key="app_open").select(seeded.flagged).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert th("onboarding.check.national_id.ok") in text
+    assert th("onboarding.check.members.ok") in text
+    assert th("onboarding.match_field.national_id") in text
+    assert escape_markdown(seeded.twin) in text
+    # The link to the other record.
+    assert th("applications.open_other", other=seeded.twin) in [b.label for b in at.button]
+    assert th("onboarding.workflow.blocked.open_flags") in [w.value for w in at.warning]
+
+
+def test_bulk_approval_lists_what_it_will_approve_before_it_does(
+    app_env, demo_accounts, seeded
+) -> None:
+    at = _page(demo_accounts, "demo.officer", "applications")
+    assert at.multiselect(key="bulk_ids").options == [seeded.clean]
+    at.multiselect(key="bulk_ids").select(seeded.clean).run()
+    at.button(key="bulk_review").click().run()
+    listed = " ".join(m.value for m in at.markdown)
+    assert (
+        escape_markdown(seeded.clean) in listed
+        and th("applications.bulk_confirm_intro", count=1) in listed
+    )
+    # Nothing is approved until the officer confirms.
+    officer = _user(demo_accounts, "demo.officer")
+    assert workflow.get(officer, seeded.clean)["status"] == "submitted"
+    at.button(key="bulk_confirm").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [th("applications.bulk_done", approved=1, refused=0)]
+    assert workflow.get(officer, seeded.clean)["status"] == "approved"
+
+
+def test_rejecting_without_a_reason_is_refused_kindly(app_env, demo_accounts, seeded) -> None:
+    at = _page(demo_accounts, "demo.officer", "applications")
+    at.selectbox(key="app_open").select(seeded.plain).run()
+    at.selectbox(key=f"action_{seeded.plain}").select("reject").run()
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [th("onboarding.workflow.reason_required")]
+
+
+def test_officer_moderates_a_pending_listing(app_env, demo_accounts, seeded) -> None:
+    officer = _user(demo_accounts, "demo.officer")
+    pending = listings.moderation_queue(officer)
+    assert pending.height, "the demo has pending listings in Chiang Mai"
+    listing_id, version = pending.row(0)[:2]
+    at = _page(demo_accounts, "demo.officer", "listings")
+    at.selectbox(key="listing_open").set_value(f"{listing_id}/{version}").run()
+    assert at.header[0].value.startswith(listing_id)
+    at.button(key="listing_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        th("listings.decided", id=listing_id, decision=th("onboarding.listing.decision.approve"))
+    ]
+    assert listings.get_listing(officer, listing_id)["on_sale"]["version"] == version
+
+
+def test_ministry_reads_the_office_view_of_every_province(app_env, demo_accounts, seeded):
+    at = _page(demo_accounts, "demo.ministry", "office")
+    assert len(at.metric) == 4
+    assert at.selectbox(key="office_province").value is None
+    assert at.get("download_button")
