@@ -110,6 +110,14 @@ if results:
             with st.expander(ui.md("loads.quarantined_in", file=result["file"]), expanded=True):
                 show_quarantine(result["load_id"])
 
+st.subheader(ui.t("loads.warehouse"))
+with ui.errors_shown():
+    tables = loads.warehouse_tables(user)
+if tables.is_empty():
+    st.info(ui.t("loads.warehouse_empty"), icon=":material/info:")
+else:
+    ui.show_table(tables, {"table": "loads.table", "rows": "loads.rows"}, key="warehouse")
+
 st.subheader(ui.t("loads.ledger"))
 with ui.errors_shown():
     ledger = loads.ledger(user)

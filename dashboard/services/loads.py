@@ -23,7 +23,7 @@ import polars as pl
 from dashboard import audit, authz
 from dashboard.auth import User
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from etl.load import LoadResult, load_files, quarantine_rows
+from etl.load import LoadResult, lake_tables, load_files, quarantine_rows
 from etl.load import ledger as etl_ledger
 from warehouse.lake import LakeBusy, LakeError, LakeMissing
 from warehouse.settings import Settings, load_settings
@@ -196,6 +196,13 @@ def ledger(actor: User | None, *, settings: Settings | None = None) -> pl.DataFr
     settings = settings or load_settings()
     _admin(actor, settings)
     return etl_ledger(settings)
+
+
+def warehouse_tables(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
+    """What is in the warehouse: every lake table and its row count (empty with no lake)."""
+    settings = settings or load_settings()
+    _admin(actor, settings)
+    return lake_tables(settings)
 
 
 def quarantine(

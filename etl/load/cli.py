@@ -53,12 +53,20 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from etl.load import ledger
+    from etl.load import lake_tables, ledger
 
+    tables = lake_tables()
+    if tables.is_empty():
+        print("no lake yet: run `postmart demo` or `postmart etl load`")
+        return 0
+    print("tables (rows in the current snapshot):")
+    for name, rows in tables.iter_rows():
+        print(f"  {name:<28} {rows:>14,}")
     df = ledger().head(args.limit)
     if df.is_empty():
         print("no loads yet")
         return 0
+    print(f"latest {len(df)} load(s), newest first:")
     for row in df.iter_rows(named=True):
         print(
             f"{row['finished_at']:%Y-%m-%d %H:%M:%S}  {row['feed']:<15} {row['file_name']:<32} "
@@ -76,6 +84,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--feed", choices=sorted(FEEDS_BY_NAME), help="skip detection by file name")
     p.add_argument("--loaded-by", default="cli", help="who is loading (kept in the ledger)")
     p.set_defaults(func=_cmd_load)
-    s = etl_sub.add_parser("status", help="the latest loads, newest first")
+    s = etl_sub.add_parser("status", help="lake tables with row counts, then the latest loads")
     s.add_argument("--limit", type=int, default=20)
     s.set_defaults(func=_cmd_status)

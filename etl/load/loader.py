@@ -32,7 +32,7 @@ from etl.feeds.specs import (
 )
 from etl.feeds.validate import LakeLookups, validate
 from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
-from warehouse.query import quote_ident
+from warehouse.query import quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
 
 Progress = Callable[[float, str], None]
@@ -376,6 +376,18 @@ def ledger(settings: Settings | None = None) -> pl.DataFrame:
         return pl.DataFrame(schema=_LEDGER_SCHEMA)
     try:
         return _df(con, "select * from etl_load order by finished_at desc, started_at desc")
+    finally:
+        con.close()
+
+
+def lake_tables(settings: Settings | None = None) -> pl.DataFrame:
+    """Every lake table and its row count in the current snapshot (empty with no lake)."""
+    try:
+        con = connect_reader(settings)
+    except LakeMissing:
+        return pl.DataFrame(schema={"table": pl.Utf8, "rows": pl.Int64})
+    try:
+        return table_counts(con)
     finally:
         con.close()
 

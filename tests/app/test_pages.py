@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import auth, i18n
 from dashboard.ui import SESSION_USER
+from warehouse.lake import connect_reader
 
 from .conftest import (
     PAGE_FILES,
@@ -199,3 +200,20 @@ def test_a_shared_link_shows_nothing_before_sign_in(app_env) -> None:
     at.run()
     assert shows_sign_in_form(at)
     assert not shows_data(at)
+
+
+def test_data_loads_page_shows_what_is_in_the_warehouse(app_env, demo_accounts) -> None:
+    username, password = account_of(demo_accounts, "admin")
+    at = signed_in_app(username, password)
+    at.switch_page("pages/data_loads.py").run()
+    assert not at.exception
+    assert th("loads.warehouse") in [s.value for s in at.subheader]
+    shown = at.dataframe[0].value
+    counts = dict(zip(shown[th("loads.table")], shown[th("loads.rows")], strict=True))
+    con = connect_reader(app_env)
+    try:
+        orders = con.execute("select count(*) from fct_order").fetchone()[0]
+    finally:
+        con.close()
+    assert orders > 0
+    assert str(counts["fct_order"]).replace(",", "") == str(orders)

@@ -92,3 +92,18 @@ def test_a_load_is_audited_and_its_quarantine_readable(
     assert rows.height >= result.count_quarantined >= 1
     csv_text = loads.quarantine_csv(admin, result.load_id).decode("utf-8")
     assert csv_text.startswith("\ufeff") and "castle" in csv_text
+
+
+def test_warehouse_tables_count_what_a_load_committed(
+    admin: auth.User, ops_settings: Settings
+) -> None:
+    assert loads.warehouse_tables(admin).is_empty()  # no lake yet: nothing, no error
+    with connect_writer(ops_settings):
+        pass
+    before = dict(loads.warehouse_tables(admin).iter_rows())
+    assert before["dim_branch"] == 0 and "fct_order" in before
+    path = loads.save_upload(admin, "branches.csv", BRANCHES_CSV)
+    [result] = loads.run_loads(admin, [path], None)
+    after = dict(loads.warehouse_tables(admin).iter_rows())
+    assert after["dim_branch"] == result.count_loaded == 1
+    assert after["etl_quarantine"] >= result.count_quarantined >= 1

@@ -116,6 +116,7 @@ ADMIN_ONLY: dict[str, Callable[[User, int, Settings], object]] = {
     "loads.save_upload": lambda a, uid, s: loads.save_upload(a, "orders.csv", b"x"),
     "loads.run_loads": lambda a, uid, s: loads.run_loads(a, [], None),
     "loads.ledger": lambda a, uid, s: loads.ledger(a),
+    "loads.warehouse_tables": lambda a, uid, s: loads.warehouse_tables(a),
     "loads.quarantine": lambda a, uid, s: loads.quarantine(a, "L1"),
     "loads.quarantine_csv": lambda a, uid, s: loads.quarantine_csv(a, "L1"),
 }
