@@ -24,6 +24,7 @@ STREAM = {
     "logistics": 6,
     "cold": 7,
     "payouts": 8,
+    "duplicates": 9,
 }
 
 

@@ -45,6 +45,13 @@ MEMBERS = {  # (low, high) members of each seller type; community enterprises ne
     "housewife_group": (5, 40),
     "individual": (1, 1),
 }
+# Open applications that repeat an approved seller's national ID, phone or bank account:
+# the same person applying again in another group or province, a shared phone. The
+# duplicate check exists for these. Each demo officer's province (dashboard.accounts)
+# gets at least one, so the demo shows a flag on both sides.
+DUPLICATE_SHARE = 0.04
+DUPLICATE_FIELD_WEIGHTS = (0.5, 0.3, 0.2)  # national ID, phone, bank account
+DEMO_OFFICER_PROVINCES = ("50", "82")
 GROUP_NAME = {  # (Thai prefix, English suffix)
     "community_enterprise": ("วิสาหกิจชุมชน", "Community Enterprise"),
     "otop_producer": ("ผลิตภัณฑ์โอทอป", "OTOP"),
@@ -184,6 +191,9 @@ def applicants(
     bank_code, bank_acc = ids.bank_accounts(rng, n)
     phone = ids.mobile_phones(rng, n)
     nat = ids.national_ids(rng, people["district_code"])
+    nat, phone, bank_code, bank_acc = _plant_duplicates(
+        seed, people["province_code"].to_numpy(), status, n_sellers, nat, phone, bank_code, bank_acc
+    )
     jur = ids.juristic_ids(rng, people["province_code"], years_be)
     ce_seq = pl.Series(rng.integers(0, 10**5, n)).cast(pl.Utf8).str.zfill(5)
     proxy_kind = rng.random(n)
@@ -227,6 +237,44 @@ def applicants(
     seller_id[:n_sellers] = np.char.add("S", np.char.zfill(seller_rank.astype(str), 6))
     people = people.with_columns(seller_id=pl.Series(seller_id.tolist(), dtype=pl.Utf8))
     return _names(rng, people)
+
+
+def _plant_duplicates(
+    seed: int,
+    province: np.ndarray,
+    status: np.ndarray,
+    n_sellers: int,
+    *columns: pl.Series,
+) -> tuple[pl.Series, ...]:
+    """national_id, phone, bank_code, bank_account_no with some open applicants' copied
+    from an approved seller (see DUPLICATE_SHARE). Its own random stream: the rest of the
+    demo does not move when this share changes."""
+    n = len(province)
+    if n_sellers == 0 or n == n_sellers:
+        return columns
+    rng = rng_for(seed, "duplicates")
+    nat, phone, bank_code, bank_acc = (c.to_numpy().astype(object) for c in columns)
+    open_idx = np.arange(n_sellers, n)
+    picked = open_idx[rng.random(len(open_idx)) < DUPLICATE_SHARE]
+    field = choice(rng, (0, 1, 2), DUPLICATE_FIELD_WEIGHTS, len(picked))
+    source = rng.integers(0, n_sellers, len(picked))
+    for code in DEMO_OFFICER_PROVINCES:
+        here = open_idx[province[open_idx] == code]
+        waiting = here[np.isin(status[here], ["submitted", "in_review"])]
+        elsewhere = np.flatnonzero(province[:n_sellers] != code)
+        if len(here) == 0 or len(elsewhere) == 0:
+            continue
+        picked = np.append(picked, (waiting if len(waiting) else here)[0])
+        field = np.append(field, 0)  # the national ID: the clearest case to show
+        source = np.append(source, elsewhere[rng.integers(0, len(elsewhere))])
+    for f, targets in ((0, (nat,)), (1, (phone,)), (2, (bank_code, bank_acc))):
+        m = field == f
+        for target in targets:
+            target[picked[m]] = target[source[m]]
+    return tuple(
+        pl.Series(c.name, values, dtype=pl.Utf8)
+        for c, values in zip(columns, (nat, phone, bank_code, bank_acc), strict=True)
+    )
 
 
 def application_frame(people: pl.DataFrame) -> pl.DataFrame:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 from stdnum.th import moa, pin
 
 from etl.demo import build_demo
 from etl.demo.build import DEMO_TABLES
+from etl.demo.sellers import _plant_duplicates
 from warehouse.lake import connect_reader
 from warehouse.query import quote_ident
 from warehouse.settings import Settings, load_settings
@@ -148,6 +150,34 @@ def test_sellers_of_every_type_and_applications_in_every_state(lake) -> None:
     assert (
         q(lake, "select count(*) n from dim_seller where digital_centre_id is not null")["n"][0] > 0
     )
+
+
+def test_some_open_applications_repeat_an_approved_sellers_identity(lake) -> None:
+    """What the officers' duplicate check is for: the demo has it to show."""
+    repeats = q(
+        lake,
+        "select count(*) n from seller_application o join dim_seller s "
+        "on o.national_id = s.national_id or o.phone = s.phone "
+        "or (o.bank_code = s.bank_code and o.bank_account_no = s.bank_account_no) "
+        "where o.status <> 'approved'",
+    )["n"][0]
+    open_count = q(lake, "select count(*) n from seller_application where status <> 'approved'")
+    assert 0 < repeats < open_count["n"][0]
+
+
+def test_each_demo_officer_province_gets_a_waiting_duplicate() -> None:
+    province = np.array(["10"] * 6 + ["50", "10", "82", "82"])
+    status = np.array(["approved"] * 6 + ["submitted", "in_review", "rejected", "in_review"])
+    nat = pl.Series([f"N{i}" for i in range(10)])
+    phone = pl.Series([f"P{i}" for i in range(10)])
+    bank = pl.Series(["002"] * 10)
+    acc = pl.Series([f"A{i}" for i in range(10)])
+    out_nat, out_phone, *_ = _plant_duplicates(1, province, status, 6, nat, phone, bank, acc)
+    approved = set(out_nat[:6])
+    assert out_nat[6] in approved  # Chiang Mai's only open application
+    assert out_nat[9] in approved  # Phang Nga's first waiting one, not the rejected one
+    assert list(out_nat[:6]) == list(nat[:6])  # sellers keep their own IDs
+    assert list(out_phone[:6]) == list(phone[:6])
 
 
 def test_listings_cover_the_otop_categories_with_cold_perishables(lake) -> None:
