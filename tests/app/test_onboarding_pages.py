@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import auth, authz, i18n
 from dashboard.auth import User
-from dashboard.onboarding import checklist, imports, listings, workflow
+from dashboard.onboarding import checklist, imports, listings, queue, workflow
 from dashboard.ui import SESSION_USER, escape_markdown
 
 from .conftest import (
@@ -262,3 +262,61 @@ def test_ministry_reads_the_office_view_of_every_province(app_env, demo_accounts
     assert len(at.metric) == 4
     assert at.selectbox(key="office_province").value is None
     assert at.get("download_button")
+
+
+def test_officer_fills_the_form_on_a_sellers_behalf(app_env, demo_accounts, seeded) -> None:
+    at = _page(demo_accounts, "demo.officer", "application_import")
+    data = _application("50", 106)
+    at.selectbox(key="form_seller_type").select("community_enterprise")
+    at.text_input(key="form_name_th").input(data["name_th"])
+    at.text_input(key="form_national_id").input(data["national_id"])
+    at.text_input(key="form_ce_code").input(data["ce_registration_code"])
+    at.number_input(key="form_members").set_value(12)
+    at.text_input(key="form_phone").input(data["phone"])
+    at.selectbox(key="form_bank").select("034")
+    at.text_input(key="form_account").input(data["bank_account_no"])
+    next(b for b in at.button if b.label == th("import.form_submit")).click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    officer = _user(demo_accounts, "demo.officer")
+    mine = queue.queue(officer).filter(name_th=data["name_th"])
+    assert mine.height == 1, "the new application waits in the officer's queue"
+    new_id = mine["application_id"].item()
+    assert [s.value for s in at.success] == [th("import.created", id=escape_markdown(new_id))]
+    app = workflow.get(officer, new_id)
+    assert (app["source"], app["entered_by_name"], app["status"]) == (
+        "officer",
+        "demo.officer",
+        "submitted",
+    )
+    assert app["national_id"] == data["national_id"] and app["province_code"] == "50"
+
+
+def test_officer_suspends_an_approved_seller_with_a_reason(app_env, demo_accounts, seeded):
+    officer = _user(demo_accounts, "demo.officer")
+    workflow.approve(officer, seeded.clean)
+    at = _page(demo_accounts, "demo.officer", "applications")
+    at.selectbox(key="app_status").select("approved").run()
+    at.selectbox(key="app_open").select(seeded.clean).run()
+    at.selectbox(key=f"action_{seeded.clean}").select("suspend").run()
+    reason = at.selectbox(key=f"reason_{seeded.clean}_suspend")
+    reason.select(reason.options[1]).run()
+    at.text_area(key=f"decision_note_{seeded.clean}").input("ขายสินค้าที่ไม่ได้ผลิตเอง").run()
+    at.button(key="decision_submit").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert workflow.get(officer, seeded.clean)["status"] == "suspended"
+
+
+def test_decisions_export_counts_a_new_decision(app_env, demo_accounts, seeded) -> None:
+    def exported_applications() -> str:
+        at = _page(demo_accounts, "demo.officer", "office")
+        assert at.get("download_button")
+        return next(m.value for m in at.markdown if "·" in m.value)
+
+    before = exported_applications()
+    workflow.approve(_user(demo_accounts, "demo.officer"), seeded.clean)
+    after = exported_applications()
+    assert before != after
+    n_before = int(before.split()[1].replace(",", ""))
+    assert after.split()[1].replace(",", "") == str(n_before + 1)
