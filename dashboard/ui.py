@@ -491,12 +491,24 @@ def display_frame(
     catalog prefix, e.g. ``role`` -> ``role.admin``) in words. Cells stay plain text."""
     lang = language()
     prefixes = value_prefixes or {}
-    data = {
-        t(label_key): [
-            _cell(v, df.schema[name], lang, prefixes.get(name)) for v in df[name].to_list()
-        ]
-        for name, label_key in columns.items()
-    }
+    schema = df.schema
+    data: dict[str, list[str]] = {}
+    for name, label_key in columns.items():
+        dtype, prefix = schema[name], prefixes.get(name)
+        values = df[name].to_list()
+        if isinstance(dtype, pl.List):  # lists are not hashable
+            data[t(label_key)] = [_cell(v, dtype, lang, prefix) for v in values]
+            continue
+        # Each distinct value is formatted once: a 5,000-row queue repeats its districts,
+        # statuses and yes/no many times, and formatting a cell is the slow part.
+        memo: dict[Any, str] = {}
+        cells = []
+        for v in values:
+            cell = memo.get(v)
+            if cell is None:
+                cell = memo[v] = _cell(v, dtype, lang, prefix)
+            cells.append(cell)
+        data[t(label_key)] = cells
     return pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
 
 

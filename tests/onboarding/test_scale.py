@@ -1,6 +1,7 @@
 """Queue and office views of a province with 5,000 pending applications.
 
 Run: .venv/bin/pytest tests/onboarding/test_scale.py -m slow -s -p no:cacheprovider
+The same views as whole page runs: tests/app/test_scale_pages.py.
 Prints the time of each interaction (no timing assert: machines differ); the target is
 1 s per interaction on the project machine.
 """
