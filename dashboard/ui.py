@@ -131,6 +131,19 @@ def show_error(exc: AppError) -> None:
     st.error(md(exc.key, **exc.params), icon=":material/error:")
 
 
+def flash(slot: str, key: str, **params: Any) -> None:
+    """Keep a success message (catalog ``key``) to show after the ``st.rerun()`` that follows
+    an action; ``slot`` is the page's own session key."""
+    st.session_state[slot] = (key, params)
+
+
+def show_flash(slot: str) -> None:
+    """Show, once, the message an action kept with :func:`flash`."""
+    notice = st.session_state.pop(slot, None)
+    if notice:
+        st.success(md(notice[0], **notice[1]), icon=":material/check:")
+
+
 @contextlib.contextmanager
 def errors_shown(*, stop: bool = True) -> Iterator[None]:
     """Show an expected failure kindly (no traceback); stop the page unless told not to."""

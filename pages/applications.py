@@ -37,7 +37,7 @@ VALUE_PREFIXES = {"seller_type": "onboarding.seller_type", "status": "onboarding
 
 
 def flash(key: str, **params: object) -> None:
-    st.session_state[FLASH] = (key, params)
+    ui.flash(FLASH, key, **params)
 
 
 def open_application(application_id: str) -> None:
@@ -299,9 +299,7 @@ def bulk_approval(clean_ids: list[str]) -> None:
 
 
 st.title(ui.t("nav.applications"))
-notice = st.session_state.pop(FLASH, None)
-if notice:
-    st.success(ui.md(notice[0], **notice[1]), icon=":material/check:")
+ui.show_flash(FLASH)
 
 ui.init_widget("app_status", ui.query_value("status", workflow.STATUSES))
 ui.init_widget("app_seller_type", ui.query_value("seller_type", validators.SELLER_TYPES))

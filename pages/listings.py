@@ -113,9 +113,11 @@ def show_listing(key: str) -> None:
         except AppError as exc:
             ui.show_error(exc)
         else:
-            st.session_state[FLASH] = (
+            ui.flash(
+                FLASH,
                 "listings.decided",
-                {"id": listing_id, "decision": ui.t(f"onboarding.listing.decision.{decision}")},
+                id=listing_id,
+                decision=ui.t(f"onboarding.listing.decision.{decision}"),
             )
             st.rerun()
 
@@ -159,9 +161,11 @@ def bulk(keys: list[str], titles: dict[str, str]) -> None:
                     session_id=ui.session_id(),
                 )
             st.session_state.pop(BULK, None)
-            st.session_state[FLASH] = (
+            ui.flash(
+                FLASH,
                 "listings.bulk_done",
-                {"decided": len(result.decided), "refused": len(result.refused)},
+                decided=len(result.decided),
+                refused=len(result.refused),
             )
             st.rerun()
         if cancel.button(ui.t("applications.bulk_cancel"), key="listing_bulk_cancel"):
@@ -170,9 +174,7 @@ def bulk(keys: list[str], titles: dict[str, str]) -> None:
 
 
 st.title(ui.t("nav.listings"))
-notice = st.session_state.pop(FLASH, None)
-if notice:
-    st.success(ui.md(notice[0], **notice[1]), icon=":material/check:")
+ui.show_flash(FLASH)
 
 ui.init_widget("listing_status", ui.query_value("status", STATUSES) or "pending")
 status = st.selectbox(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geothai
 import pytest
+from onboarding.conftest import address, make_pin
 
 from dashboard import auth, authz, i18n
 from dashboard.auth import User
@@ -41,24 +41,6 @@ class Seeded:
     twin: str  # 82, same national ID as ``flagged``
     phangnga: str  # 82
     shared_national_id: str
-
-
-def make_pin(first12: str) -> str:
-    """A valid 13-digit Thai ID from its first 12 digits (weights 13…2, DOMAIN.md)."""
-    s = sum((13 - i) * int(d) for i, d in enumerate(first12)) % 11
-    return first12 + str((11 - s) % 10)
-
-
-def address(province_code: str) -> dict[str, str]:
-    """A consistent address: the province's first district, subdistrict and postal code."""
-    district = geothai.districts(province_code)[0]
-    sub = geothai.subdistricts(district.code)[0]
-    return {
-        "province_code": province_code,
-        "district_code": district.code,
-        "subdistrict_code": sub.code,
-        "postal_code": sub.postal_codes[0],
-    }
 
 
 def _application(province: str, n: int, **overrides: object) -> dict:

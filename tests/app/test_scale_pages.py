@@ -14,13 +14,13 @@ import time
 
 import geothai
 import pytest
+from onboarding.conftest import make_pin
 from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts, authz
 from dashboard.onboarding import imports
 
 from .conftest import ENTRYPOINT, sign_in
-from .test_onboarding_pages import make_pin
 
 PENDING = 5_000
 PROVINCE = "50"  # Chiang Mai, the demo officer's province: the demo lake has its sales
