@@ -302,3 +302,13 @@ def test_decisions_export_counts_a_new_decision(app_env, demo_accounts, seeded) 
     assert before != after
     n_before = int(before.split()[1].replace(",", ""))
     assert after.split()[1].replace(",", "") == str(n_before + 1)
+
+
+def test_workload_counts_the_officers_decision(app_env, demo_accounts, seeded) -> None:
+    officer = _user(demo_accounts, "demo.officer")
+    workflow.approve(officer, seeded.clean)
+    at = _page(demo_accounts, "demo.officer", "applications")
+    [table] = [d.value for d in at.dataframe if th("applications.officer") in d.value.columns]
+    names, counts = table[th("applications.officer")], table[th("applications.count_decided")]
+    decided = dict(zip(names, counts, strict=True))
+    assert decided[officer.username] == "1"
