@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,36 @@ def action_name(action: str) -> str:
 def show_error(exc: AppError) -> None:
     """The one place an AppError becomes on-screen text, in the user's language."""
     st.error(md(exc.key, **exc.params), icon=":material/error:")
+
+
+def optional_select(
+    label_key: str,
+    none_key: str,
+    choices: Sequence[Any],
+    label: Callable[[Any], str] = str,
+    *,
+    key: str,
+    container: Any = None,
+) -> Any:
+    """A select box whose first entry is "none chosen" (``none_key``: "all districts",
+    "choose…"), the others shown through ``label``; None while none is chosen."""
+    return (container or st).selectbox(
+        t(label_key),
+        [None, *choices],
+        format_func=lambda value: t(none_key) if value is None else label(value),
+        placeholder=t(none_key),
+        key=key,
+    )
+
+
+def record_picker(
+    label_key: str, pick_key: str, ids: list[str], label: Callable[[str], str], *, key: str
+) -> None:
+    """A select box of the records a queue shows. The record already open stays listed
+    when a filter hides it, so changing a filter does not close what the officer reads."""
+    current = st.session_state.get(key)
+    options = ids if current in (None, *ids) else [current, *ids]
+    optional_select(label_key, pick_key, options, label, key=key)
 
 
 def flash(slot: str, key: str, **params: Any) -> None:

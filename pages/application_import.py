@@ -111,12 +111,13 @@ def form_tab() -> None:
     )
     phone = left.text_input(ui.t("applications.field.phone"), key="form_phone")
     promptpay = right.text_input(ui.t("applications.field.promptpay_proxy"), key="form_promptpay")
-    bank = left.selectbox(
-        ui.t("applications.field.bank_code"),
-        [None, *validators.BANKS],
-        format_func=lambda b: ui.t("common.choose") if b is None else f"{b} {validators.BANKS[b]}",
-        placeholder=ui.t("common.choose"),
+    bank = ui.optional_select(
+        "applications.field.bank_code",
+        "common.choose",
+        validators.BANKS,
+        lambda b: f"{b} {validators.BANKS[b]}",
         key="form_bank",
+        container=left,
     )
     account = right.text_input(ui.t("applications.field.bank_account_no"), key="form_account")
     province = left.selectbox(

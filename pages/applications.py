@@ -168,11 +168,11 @@ def decision_form(app: dict) -> None:
     kind = workflow.REASON_KIND.get(action)
     if kind:
         reasons = dict(workflow.reason_codes(kind, ui.language()))
-        reason = st.selectbox(
-            ui.t("applications.reason"),
-            [None, *reasons],
-            format_func=lambda r: ui.t("common.choose") if r is None else reasons[r],
-            placeholder=ui.t("common.choose"),
+        reason = ui.optional_select(
+            "applications.reason",
+            "common.choose",
+            reasons,
+            lambda r: reasons[r],
             key=f"reason_{app['application_id']}_{action}",
         )
     note = st.text_area(ui.t("applications.note"), key=f"decision_note_{app['application_id']}")
@@ -307,23 +307,21 @@ ui.init_widget("app_flag", ui.query_value("flag", FLAG_CHOICES))
 ui.init_widget("app_overdue", ui.query_value("overdue", ["1"]) == "1")
 
 status_col, type_col, district_col, flag_col, overdue_col = st.columns([2, 2, 2, 2, 1])
-status = status_col.selectbox(
-    ui.t("applications.status"),
-    [None, *workflow.STATUSES],
-    format_func=lambda s: (
-        ui.t("applications.all_open") if s is None else ui.t(f"onboarding.status.{s}")
-    ),
-    placeholder=ui.t("applications.all_open"),
+status = ui.optional_select(
+    "applications.status",
+    "applications.all_open",
+    workflow.STATUSES,
+    lambda s: ui.t(f"onboarding.status.{s}"),
     key="app_status",
+    container=status_col,
 )
-seller_type = type_col.selectbox(
-    ui.t("applications.seller_type"),
-    [None, *validators.SELLER_TYPES],
-    format_func=lambda s: (
-        ui.t("applications.all_types") if s is None else ui.t(f"onboarding.seller_type.{s}")
-    ),
-    placeholder=ui.t("applications.all_types"),
+seller_type = ui.optional_select(
+    "applications.seller_type",
+    "applications.all_types",
+    validators.SELLER_TYPES,
+    lambda s: ui.t(f"onboarding.seller_type.{s}"),
     key="app_seller_type",
+    container=type_col,
 )
 statuses = (status,) if status else workflow.OPEN_STATUSES
 with ui.errors_shown():
@@ -332,19 +330,21 @@ districts = ui.distinct(base, "district_code")
 ui.init_widget("app_district", ui.query_value("district", districts))
 if st.session_state["app_district"] not in [None, *districts]:
     st.session_state["app_district"] = None
-district = district_col.selectbox(
-    ui.t("applications.district"),
-    [None, *districts],
-    format_func=lambda d: ui.t("applications.all_districts") if d is None else ui.district_name(d),
-    placeholder=ui.t("applications.all_districts"),
+district = ui.optional_select(
+    "applications.district",
+    "applications.all_districts",
+    districts,
+    ui.district_name,
     key="app_district",
+    container=district_col,
 )
-flag = flag_col.selectbox(
-    ui.t("applications.flag_filter"),
-    [None, *FLAG_CHOICES],
-    format_func=lambda f: ui.t("applications.any_flag") if f is None else ui.t(f"applications.{f}"),
-    placeholder=ui.t("applications.any_flag"),
+flag = ui.optional_select(
+    "applications.flag_filter",
+    "applications.any_flag",
+    FLAG_CHOICES,
+    lambda f: ui.t(f"applications.{f}"),
     key="app_flag",
+    container=flag_col,
 )
 overdue = overdue_col.toggle(ui.t("applications.overdue_only"), key="app_overdue")
 
@@ -383,17 +383,12 @@ st.caption(
 )
 ui.show_table(ui.with_district_names(shown), QUEUE_COLUMNS, VALUE_PREFIXES, key="queue")
 
-options = [None, *ids] if current in (None, *ids) else [None, current, *ids]
 names = dict(zip(ids, shown["name_th"].to_list(), strict=True))
-st.selectbox(
-    ui.t("applications.open"),
-    options,
-    format_func=lambda a: (
-        ui.t("applications.pick")
-        if a is None
-        else ui.t("applications.option", id=a, name=names.get(a, ""))
-    ),
-    placeholder=ui.t("applications.pick"),
+ui.record_picker(
+    "applications.open",
+    "applications.pick",
+    ids,
+    lambda a: ui.t("applications.option", id=a, name=names.get(a, "")),
     key=OPEN,
 )
 

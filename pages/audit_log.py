@@ -18,12 +18,13 @@ ui.init_widget("audit_since", ui.query_date("since"))
 ui.init_widget("audit_until", ui.query_date("until"))
 
 action_col, user_col, since_col, until_col = st.columns(4)
-action = action_col.selectbox(
-    ui.t("audit.action"),
-    [None, *ui.AUDIT_ACTIONS],
-    format_func=lambda value: ui.t("audit.all_actions") if value is None else ui.action_name(value),
-    placeholder=ui.t("audit.all_actions"),
+action = ui.optional_select(
+    "audit.action",
+    "audit.all_actions",
+    ui.AUDIT_ACTIONS,
+    ui.action_name,
     key="audit_action",
+    container=action_col,
 )
 username = user_col.text_input(ui.t("audit.user"), key="audit_user").strip()
 since = since_col.date_input(ui.t("audit.since"), key="audit_since", format="DD/MM/YYYY")

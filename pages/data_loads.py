@@ -123,11 +123,10 @@ with ui.errors_shown():
     ledger = loads.ledger(user)
 feeds = ui.distinct(ledger, "feed")
 ui.init_widget("ledger_feed", ui.query_value("feed", feeds))
-feed = st.selectbox(
-    ui.t("loads.feed"),
-    [None, *feeds],
-    format_func=lambda value: ui.t("loads.all_feeds") if value is None else value,
-    placeholder=ui.t("loads.all_feeds"),
+feed = ui.optional_select(
+    "loads.feed",
+    "loads.all_feeds",
+    feeds,
     key="ledger_feed",
 )
 shown = ui.rows_where(ledger, "feed", feed)
@@ -137,11 +136,10 @@ if st.session_state["ledger_load"] not in quarantined_loads:
     st.session_state["ledger_load"] = None
 ui.mirror_query_params({"feed": feed, "load": st.session_state.get("ledger_load")})
 ui.show_table(shown, LEDGER_COLUMNS, key="ledger")
-load_id = st.selectbox(
-    ui.t("loads.show_quarantine_of"),
-    [None, *quarantined_loads],
-    format_func=lambda value: ui.t("loads.pick_load") if value is None else value,
-    placeholder=ui.t("loads.pick_load"),
+load_id = ui.optional_select(
+    "loads.show_quarantine_of",
+    "loads.pick_load",
+    quarantined_loads,
     key="ledger_load",
 )
 if load_id:

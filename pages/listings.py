@@ -42,11 +42,11 @@ def reason_picker(decision: str, key: str) -> str | None:
     if not kind:
         return None
     reasons = dict(workflow.reason_codes(kind, ui.language()))
-    return st.selectbox(
-        ui.t("applications.reason"),
-        [None, *reasons],
-        format_func=lambda r: ui.t("common.choose") if r is None else reasons[r],
-        placeholder=ui.t("common.choose"),
+    return ui.optional_select(
+        "applications.reason",
+        "common.choose",
+        reasons,
+        lambda r: reasons[r],
         key=f"{key}_{decision}",
     )
 
@@ -194,16 +194,11 @@ ui.mirror_query_params({"status": status, "listing": current})
 
 st.caption(ui.t("listings.count", count=queue.height))
 ui.show_table(queue, COLUMNS, {"status": "onboarding.listing.status"}, key="listing_queue")
-options = [None, *keys] if current in (None, *keys) else [None, current, *keys]
-st.selectbox(
-    ui.t("listings.open"),
-    options,
-    format_func=lambda k: (
-        ui.t("listings.pick")
-        if k is None
-        else ui.t("listings.option", id=k, title=titles.get(k, ""))
-    ),
-    placeholder=ui.t("listings.pick"),
+ui.record_picker(
+    "listings.open",
+    "listings.pick",
+    keys,
+    lambda k: ui.t("listings.option", id=k, title=titles.get(k, "")),
     key=OPEN,
 )
 detail, many = st.tabs([ui.t("listings.tab_detail"), ui.t("listings.tab_bulk")])

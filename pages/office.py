@@ -20,11 +20,11 @@ with ui.errors_shown():
 if provinces is None or len(provinces) > 1:
     choices = list(provinces) if provinces else ui.province_codes()
     ui.init_widget("office_province", ui.query_value("province", choices))
-    province = st.selectbox(
-        ui.t("office.province"),
-        [None, *choices],
-        format_func=lambda p: ui.t("office.all_provinces") if p is None else ui.province_label(p),
-        placeholder=ui.t("office.all_provinces"),
+    province = ui.optional_select(
+        "office.province",
+        "office.all_provinces",
+        choices,
+        ui.province_label,
         key="office_province",
     )
 else:

@@ -60,8 +60,9 @@ def _timed(label: str, step, runs: int = 3) -> AppTest:
     return at
 
 
-@pytest.mark.slow
-def test_queue_and_office_pages_with_5000_pending(app_env) -> None:
+def seed_pending() -> str:
+    """5,000 pending applications in PROVINCE and its officer ``scale.officer``, through the
+    services (the ops DB of the environment); the officer's password."""
     preview = imports.preview_spreadsheet(authz.CLI_ACTOR, _sheet(PENDING), "cm.csv")
     assert len(preview.good) == PENDING, preview.bad[:3]
     imports.confirm_import(authz.CLI_ACTOR, preview)
@@ -72,6 +73,12 @@ def test_queue_and_office_pages_with_5000_pending(app_env) -> None:
         role="provincial_officer",
         province_codes=(PROVINCE,),
     )
+    return password
+
+
+@pytest.mark.slow
+def test_queue_and_office_pages_with_5000_pending(app_env) -> None:
+    password = seed_pending()
     at = sign_in(
         AppTest.from_file(str(ENTRYPOINT), default_timeout=120).run(), "scale.officer", password
     )

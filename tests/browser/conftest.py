@@ -116,6 +116,22 @@ def browser_env(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
 
 
 @contextlib.contextmanager
+def seeding(browser_env: BrowserEnv) -> Iterator[None]:
+    """This test process pointed at the server's data (lake and ops DB), to put records in
+    through the services before the server starts."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in browser_env.env.items():
+            if name.startswith("POSTMART_"):
+                mp.setenv(name, value)
+        for name in ("OPS_DB_URL", "INBOX_DIR"):
+            mp.delenv(f"POSTMART_{name}", raising=False)
+        try:
+            yield
+        finally:
+            ops.dispose_all()
+
+
+@contextlib.contextmanager
 def serve(browser_env: BrowserEnv, log: Path) -> Iterator[Server]:
     """`streamlit run streamlit_app.py` on a free port until the block ends."""
     port = _free_port()

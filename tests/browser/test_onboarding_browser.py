@@ -14,9 +14,8 @@ import pytest
 from app.test_onboarding_pages import Seeded, make_pin, seed_onboarding
 
 from dashboard import accounts, auth, i18n
-from warehouse import ops
 
-from .conftest import BrowserEnv, Server, screenshot, serve
+from .conftest import BrowserEnv, Server, screenshot, seeding, serve
 from .test_browser import NAV_LINKS, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -33,18 +32,12 @@ def onboarding(
     """A server whose ops DB holds the demo's applications and listings plus the demo
     officers' own (see ``seed_onboarding``); demo.officer is Chiang Mai, demo.phangnga
     Phang Nga."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in browser_env.env.items():
-            if name.startswith("POSTMART_"):
-                mp.setenv(name, value)
-        for name in ("OPS_DB_URL", "INBOX_DIR"):
-            mp.delenv(f"POSTMART_{name}", raising=False)
+    with seeding(browser_env):
         passwords = {u: p for u, p, _ in accounts.create_demo_users()}
         seeded = seed_onboarding(
             auth.sign_in("demo.officer", passwords["demo.officer"], session_id="seed"),
             auth.sign_in("demo.phangnga", passwords["demo.phangnga"], session_id="seed"),
         )
-        ops.dispose_all()
     log = tmp_path_factory.mktemp("onboarding") / "streamlit.log"
     with serve(browser_env, log) as running:
         yield running, seeded, passwords

@@ -17,13 +17,11 @@ from collections.abc import Callable, Iterator
 
 import geothai
 import pytest
-from app.test_scale_pages import PENDING, PROVINCE, _sheet
+from app.test_scale_pages import PENDING, PROVINCE, seed_pending
 
-from dashboard import accounts, authz, i18n
-from dashboard.onboarding import imports
-from warehouse import ops
+from dashboard import i18n
 
-from .conftest import BrowserEnv, Server, screenshot, serve
+from .conftest import BrowserEnv, Server, screenshot, seeding, serve
 from .test_browser import sign_in, wait_idle
 from .test_onboarding_browser import choose, open_page
 
@@ -40,23 +38,8 @@ def loaded(
 ) -> Iterator[tuple[Server, str]]:
     """A server whose ops DB holds 5,000 pending Chiang Mai applications; an officer's
     password."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in browser_env.env.items():
-            if name.startswith("POSTMART_"):
-                mp.setenv(name, value)
-        for name in ("OPS_DB_URL", "INBOX_DIR"):
-            mp.delenv(f"POSTMART_{name}", raising=False)
-        preview = imports.preview_spreadsheet(authz.CLI_ACTOR, _sheet(PENDING), "cm.csv")
-        assert len(preview.good) == PENDING
-        imports.confirm_import(authz.CLI_ACTOR, preview)
-        _, password = accounts.create_user(
-            authz.CLI_ACTOR,
-            username="scale.officer",
-            display_name="scale.officer",
-            role="provincial_officer",
-            province_codes=(PROVINCE,),
-        )
-        ops.dispose_all()
+    with seeding(browser_env):
+        password = seed_pending()
     log = tmp_path_factory.mktemp("scale") / "streamlit.log"
     with serve(browser_env, log) as running:
         yield running, password
