@@ -33,6 +33,7 @@ REASONS: dict[str, str] = {
     "not_digits": "must contain digits only (dashes and spaces are allowed)",
     "bad_date": "not a valid date or time (impossible date or unknown format)",
     "bad_boolean": "not a yes/no value",
+    "too_many_decimals": "more than 2 decimal places (amounts are baht and satang)",
     "negative_amount": "must not be negative",
     "unknown_value": "not one of the allowed values",
     "wrong_currency": "currency must be THB",
@@ -146,7 +147,39 @@ def _value_expr(col: Column, dtype: pl.DataType, feed: Feed) -> pl.Expr:
     raise ValueError(f"unknown kind {col.kind}")  # pragma: no cover
 
 
-def _error_expr(col: Column, value: pl.Expr) -> pl.Expr:
+def _sub_satang(src: pl.Expr, dtype: pl.DataType | None) -> pl.Expr | None:
+    """True where an amount has a non-zero digit past the second decimal (``12.345``): the
+    decimal cast would round it silently, so it is quarantined instead."""
+    if dtype == pl.Utf8:
+        return src.str.contains(r"\.\d{2}\d*[1-9]")
+    if dtype is not None and dtype.is_float():
+        return ((src * 100).round(0) - src * 100).abs() > 1e-6
+    return None
+
+
+def _columns_past_satang(raw: pl.DataFrame, feed: Feed) -> set[str]:
+    """The amount columns that may hold a digit past the satang. Text columns are probed
+    with a cheap literal search (more than two characters after the point) so a clean
+    export never pays for the exact per-row rule; float columns are always checked."""
+    text, out = [], set()
+    for c in feed.columns:
+        if c.kind != "decimal" or c.header not in raw.columns:
+            continue
+        dtype = raw.schema[c.header]
+        if dtype.is_float():
+            out.add(c.header)
+        elif dtype == pl.Utf8:
+            text.append(c.header)
+    if text and raw.height:
+        probe = raw.select(
+            (pl.col(h).str.len_bytes() - pl.col(h).str.find(".", literal=True) > 3).any().alias(h)
+            for h in text
+        ).row(0, named=True)
+        out.update(h for h in text if probe[h])
+    return out
+
+
+def _error_expr(col: Column, value: pl.Expr, raw_dtype: pl.DataType | None = None) -> pl.Expr:
     """The first failing rule of one column as a reason code, else null."""
     present = pl.col(col.header).is_not_null()
     chain = pl.when(~present).then(pl.lit("missing_value" if col.required else None, pl.Utf8))
@@ -161,6 +194,10 @@ def _error_expr(col: Column, value: pl.Expr) -> pl.Expr:
     }.get(col.kind)
     if bad_value is not None:
         chain = chain.when(bad_value[1]).then(pl.lit(bad_value[0]))
+    if col.kind == "decimal":
+        extra = _sub_satang(pl.col(col.header), raw_dtype)
+        if extra is not None:
+            chain = chain.when(extra).then(pl.lit("too_many_decimals"))
     if col.non_negative:
         chain = chain.when(value < 0).then(pl.lit("negative_amount"))
     if col.choices is not None:
@@ -208,8 +245,12 @@ def _parse_all(raw: pl.DataFrame, feed: Feed) -> tuple[pl.DataFrame, dict[str, p
     checks = pl.concat(
         [raw.drop(LINE), typed.drop(LINE).rename(lambda c: "_v_" + c)], how="horizontal"
     )
+    past_satang = _columns_past_satang(raw, feed)
     errors = checks.select(
-        _error_expr(c, pl.col("_v_" + c.name)).alias(c.name) for c in feed.columns
+        _error_expr(
+            c, pl.col("_v_" + c.name), raw.schema[c.header] if c.header in past_satang else None
+        ).alias(c.name)
+        for c in feed.columns
     )
     dates = [c.name for c in feed.columns if c.kind == "date"]
     if dates:
@@ -248,19 +289,13 @@ def _postal(sub_col: str, postal_col: str) -> Rule:
             notes.append("postal codes not checked: no reference geography in the lake")
             return []
         known_sub = df[sub_col].is_in(pairs["subdistrict_code"].unique().implode())
-        pair_ok = (
-            df.select(sub_col, postal_col)
-            .with_row_index("_r")
-            .join(
-                pairs.rename({"subdistrict_code": sub_col, "postal_code": postal_col})
-                .unique()
-                .with_columns(pl.lit(True).alias("_ok")),
-                on=[sub_col, postal_col],
-                how="left",
-            )
-            .sort("_r")["_ok"]
-            .fill_null(False)
-        )
+        # One hash lookup of "subdistrict|postal" instead of a join and a re-sort.
+        pair_keys = pairs.select(
+            pl.concat_str("subdistrict_code", pl.lit("|"), "postal_code").unique()
+        ).to_series()
+        pair_ok = df.select(
+            pl.concat_str(sub_col, pl.lit("|"), postal_col).is_in(pair_keys.implode())
+        ).to_series()
         both = df[sub_col].is_not_null() & df[postal_col].is_not_null()
         return [
             (sub_col, df[sub_col].is_not_null() & ~known_sub, "unknown_subdistrict"),

@@ -14,6 +14,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,7 +230,17 @@ def _load_one(
     step: Callable[[float, str], None],
 ) -> LoadResult:
     started = dt.datetime.now()
-    sha = _sha256(path)
+    # Hash and read at once (both release the GIL): the hash decides whether the file was
+    # loaded before, and a new file, the usual case, needs the read anyway.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(_sha256, path)
+        step(0.05, f"reading {path.name}")
+        try:
+            raw = read_feed(path, feed)
+        except BaseException:
+            hashing.cancel()
+            raise
+        sha = hashing.result()
     earlier = _ledger_row(con, sha)
     if earlier is not None:
         load_id, n_read, n_loaded, n_quar, finished = earlier
@@ -244,8 +255,6 @@ def _load_one(
             by_reason=_by_reason(con, load_id),
             message=f"{path.name}: already loaded ({finished:%Y-%m-%d %H:%M}, load {load_id})",
         )
-    step(0.05, f"reading {path.name}")
-    raw = read_feed(path, feed)
     step(0.3, f"validating {raw.height:,} rows")
     checked = validate(raw, feed, _Lookups(con))
     del raw

@@ -2,7 +2,8 @@
 
 (a) raw DuckDB ingest of the same file into a fresh DuckLake, no validation — the ceiling;
 (b) pandas read + DataFrame.to_sql into SQLite — the common approach.
-Prints a table and writes bench-results/etl.json. Run with `make bench`.
+Each figure is the best of POSTMART_BENCH_REPEATS runs (default 3). Prints a table and
+writes bench-results/etl.json. Run with `make bench`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.bench
 N_ORDERS = int(os.environ.get("POSTMART_BENCH_ORDERS", "1000000"))
 # Six events per shipped order: this many orders gives a little over a million events.
 N_TRACKING_ORDERS = int(os.environ.get("POSTMART_BENCH_TRACKING_ORDERS", "200000"))
+REPEATS = int(os.environ.get("POSTMART_BENCH_REPEATS", "3"))
 RESULTS = Path(__file__).resolve().parents[2] / "bench-results" / "etl.json"
 
 
@@ -114,9 +116,15 @@ def test_etl_throughput(tmp_path: Path) -> None:
     }
     rows = []
     for i, (label, path) in enumerate(files.items()):
-        etl_s, n = _etl(tmp_path, f"etl{i}", path)
-        raw_s = _raw_ingest(tmp_path, f"raw{i}", raw_sql[label], path)
-        pandas_s = _pandas_sqlite(tmp_path, pandas_read[label])
+        # Best of REPEATS, the three runs interleaved: this VM's speed drifts by a third
+        # from minute to minute, and the best run is the one least disturbed by it.
+        etl_runs, raw_runs, pandas_runs = [], [], []
+        for k in range(REPEATS):
+            etl_s, n = _etl(tmp_path, f"etl{i}_{k}", path)
+            etl_runs.append(etl_s)
+            raw_runs.append(_raw_ingest(tmp_path, f"raw{i}_{k}", raw_sql[label], path))
+            pandas_runs.append(_pandas_sqlite(tmp_path, pandas_read[label]))
+        etl_s, raw_s, pandas_s = min(etl_runs), min(raw_runs), min(pandas_runs)
         rows.append(
             {
                 "feed_file": label,
@@ -145,7 +153,16 @@ def test_etl_throughput(tmp_path: Path) -> None:
         )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"orders": N_ORDERS, "cpu_count": os.cpu_count(), "results": rows}, indent=2),
+        json.dumps(
+            {
+                "orders": N_ORDERS,
+                "cpu_count": os.cpu_count(),
+                "repeats": REPEATS,
+                "statistic": "best of repeats",
+                "results": rows,
+            },
+            indent=2,
+        ),
         encoding="utf-8",
     )
     for r in rows:

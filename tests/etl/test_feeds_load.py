@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from etl_helpers import count, query, write_csv
 
@@ -176,6 +177,33 @@ def test_two_bad_fields_make_one_quarantined_row(lake: Settings, frames: dict, t
         (4, "ordered_at", "2024-02-30 10:00:00", "bad_date"),
     ]
     assert json.loads(q["record"][0])["order_id"] == frames["fct_order"]["order_id"][1]
+
+
+def test_amount_past_the_satang_is_quarantined_not_rounded(
+    lake: Settings, frames: dict, tmp_path: Path
+):
+    path = write_csv(
+        tmp_path / "orders_satang.csv",
+        ORDER_HEADER
+        + _order_line(frames, 0, shipping_fee_thb="40.500")  # trailing zero: exact
+        + _order_line(frames, 1, total_thb='"1,234.567"'),
+    )
+    [r] = load_files([path], settings=lake)
+    assert (r.count_loaded, r.count_quarantined) == (1, 1)
+    q = quarantine_rows(r.load_id, lake)
+    assert q.select("line_no", "field", "reason_code").rows() == [
+        (3, "total_thb", "too_many_decimals")
+    ]
+    # The same rule for typed (float) columns, as a Parquet export may carry them.
+    bad = (
+        frames["fct_order"]
+        .head(2)
+        .with_columns(pl.Series("total_thb", [10.25, 10.255]), order_id=pl.Series(["PQ-1", "PQ-2"]))
+    )
+    parquet = tmp_path / "orders_float.parquet"
+    bad.write_parquet(parquet)
+    [r] = load_files([parquet], settings=lake)
+    assert (r.count_loaded, r.by_reason) == (1, {"too_many_decimals": 1})
 
 
 def test_resent_record_updates_by_key(lake: Settings, frames: dict, tmp_path: Path):
