@@ -167,6 +167,14 @@ def flash(slot: str, key: str, **params: Any) -> None:
     st.session_state[slot] = (key, params)
 
 
+def rerun_clearing(*keys: str) -> None:
+    """End an action: forget its pending state (e.g. a bulk selection under review) and
+    rerun, so the page draws the outcome."""
+    for key in keys:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
 def show_flash(slot: str) -> None:
     """Show, once, the message an action kept with :func:`flash`."""
     notice = st.session_state.pop(slot, None)
@@ -804,18 +812,6 @@ def with_province_names(df: pl.DataFrame, column: str = "province_code") -> pl.D
     return df.with_columns(pl.col(column).replace_strict(names, default=None).alias("province"))
 
 
-def format_baht(value: float | int | None) -> str:
-    return formatting.format_baht(value)
-
-
-def province_codes() -> list[str]:
-    return formatting.province_codes()
-
-
 def format_days(value: float | None) -> str:
     """A number of days with one decimal (``2.5``); a dash when there is none yet."""
     return formatting.format_number(value, decimals=1) if value is not None else formatting.MISSING
-
-
-def format_count(value: int | None) -> str:
-    return formatting.format_number(value)

@@ -288,14 +288,12 @@ def bulk_approval(clean_ids: list[str]) -> None:
                 result = workflow.bulk_approve(
                     user, clean["application_id"].to_list(), session_id=ui.session_id()
                 )
-            st.session_state.pop(BULK, None)
             flash(
                 "applications.bulk_done", approved=len(result.approved), refused=len(result.refused)
             )
-            st.rerun()
+            ui.rerun_clearing(BULK)
         if cancel.button(ui.t("applications.bulk_cancel"), key="bulk_cancel"):
-            st.session_state.pop(BULK, None)
-            st.rerun()
+            ui.rerun_clearing(BULK)
 
 
 st.title(ui.t("nav.applications"))

@@ -4,7 +4,7 @@ reason, request changes), and the same decision on many listings after a confirm
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import formatting, ui
 from dashboard.errors import AppError
 from dashboard.onboarding import listings, workflow
 
@@ -76,7 +76,7 @@ def show_listing(key: str) -> None:
             status=ui.t(f"onboarding.listing.status.{row['status']}"),
             seller=row["seller_id"],
             province=ui.province_label(row["province_code"]),
-            price=ui.format_baht(row["price_thb"]),
+            price=formatting.format_baht(row["price_thb"]),
             category=row["category_code"] or "",
         )
     )
@@ -160,17 +160,11 @@ def bulk(keys: list[str], titles: dict[str, str]) -> None:
                     note=note,
                     session_id=ui.session_id(),
                 )
-            st.session_state.pop(BULK, None)
-            ui.flash(
-                FLASH,
-                "listings.bulk_done",
-                decided=len(result.decided),
-                refused=len(result.refused),
-            )
-            st.rerun()
+            decided, refused = len(result.decided), len(result.refused)
+            ui.flash(FLASH, "listings.bulk_done", decided=decided, refused=refused)
+            ui.rerun_clearing(BULK)
         if cancel.button(ui.t("applications.bulk_cancel"), key="listing_bulk_cancel"):
-            st.session_state.pop(BULK, None)
-            st.rerun()
+            ui.rerun_clearing(BULK)
 
 
 st.title(ui.t("nav.listings"))

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import formatting, ui
 from dashboard.onboarding import exports, office, scope
 
 user = ui.guard("office")
@@ -18,7 +18,7 @@ st.title(ui.t("nav.office"))
 with ui.errors_shown():
     provinces = scope.visible_provinces(user)
 if provinces is None or len(provinces) > 1:
-    choices = list(provinces) if provinces else ui.province_codes()
+    choices = list(provinces) if provinces else formatting.province_codes()
     ui.init_widget("office_province", ui.query_value("province", choices))
     province = ui.optional_select(
         "office.province",
@@ -44,7 +44,9 @@ columns[0].metric(
 )
 for column, status in zip(columns[1:], ("submitted", "approved", "rejected"), strict=True):
     column.metric(
-        ui.t(f"onboarding.status.{status}"), ui.format_count(by_status.get(status, 0)), border=True
+        ui.t(f"onboarding.status.{status}"),
+        formatting.format_number(by_status.get(status, 0)),
+        border=True,
     )
 
 by_status_tab, district_tab, month_tab, reasons_tab, sellers_tab, export_tab = st.tabs(

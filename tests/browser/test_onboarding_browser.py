@@ -43,15 +43,25 @@ def onboarding(
         yield running, seeded, passwords
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
-    box = page.locator(
+def selectbox(page, label: str):
+    """The selectbox labelled exactly ``label``."""
+    return page.locator(
         '[data-testid="stSelectbox"]',
         has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$")),
     )
+
+
+def choose_nth(page, label: str, n: int) -> None:
+    """Pick the ``n``-th option (0 is the "choose…" entry) of the selectbox ``label``."""
+    selectbox(page, label).locator("input").click()
+    page.get_by_role("option").nth(n).click()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
     # Type to search, then pick: a plain click on a selectbox still focused from the last
     # pick, or one far down the page, does not reliably open its list.
-    box.locator("input").click()
+    selectbox(page, label).locator("input").click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
 
@@ -139,12 +149,7 @@ def test_officer_reviews_imports_and_moderates(onboarding, page) -> None:
     # Reject one, with a reason and a note.
     open_application(page, seeded.plain, "วิสาหกิจชุมชนบ้านทดสอบ 103")
     decide(page, "reject")
-    box = page.locator(
-        '[data-testid="stSelectbox"]',
-        has=page.locator("label", has_text=re.compile(f"^{th('applications.reason')}$")),
-    )
-    box.locator("input").click()
-    page.get_by_role("option").nth(1).click()
+    choose_nth(page, th("applications.reason"), 1)
     wait_idle(page)
     page.get_by_label(th("applications.note")).last.fill("ไม่มีผลิตภัณฑ์ของกลุ่ม")
     page.get_by_role("button", name=th("applications.submit_decision"), exact=True).click()
@@ -184,12 +189,7 @@ def test_officer_reviews_imports_and_moderates(onboarding, page) -> None:
 
     # Listing moderation: the checks, then a decision.
     open_page(page, "listings")
-    box = page.locator(
-        '[data-testid="stSelectbox"]',
-        has=page.locator("label", has_text=re.compile(f"^{th('listings.open')}$")),
-    )
-    box.locator("input").click()
-    page.get_by_role("option").nth(1).click()
+    choose_nth(page, th("listings.open"), 1)
     page.get_by_role("heading", name=th("listings.checks")).wait_for(state="visible")
     wait_idle(page)
     screenshot(page, "27-listing-checks")
