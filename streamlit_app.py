@@ -2,8 +2,8 @@
 
 Anonymous visitors get a navigation holding only the sign-in screen (also under every
 page's URL, so a deep link signs in to that page). Signed-in users get the pages their
-role allows (``dashboard.authz.allowed_pages``). Each page guards itself as well: see
-``dashboard/ui.py`` for why.
+role allows (``dashboard.registry``). Each page guards itself as well: see
+``dashboard/ui/entry.py`` for why.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import authz, ui
+from dashboard import ui
+from dashboard.ui import entry, nav, session
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -27,14 +28,14 @@ def run() -> None:
         page_icon=":material/local_post_office:",
         layout="wide",
     )
-    user = ui.current_user()
+    user = session.current_user()
     if user is None:
-        nav = st.navigation(ui.sign_in_pages(list(authz.PAGES)), position="hidden")
+        navigation = st.navigation(nav.sign_in_pages(), position="hidden")
     else:
-        ui.sidebar(user)
-        nav = st.navigation(ui.navigation_sections(user, page_path))
-    ui.mark_entry()
-    nav.run()
+        nav.sidebar(user)
+        navigation = st.navigation(nav.navigation_sections(user, page_path))
+    entry.mark_entry()
+    navigation.run()
 
 
 run()

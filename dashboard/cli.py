@@ -1,187 +1,105 @@
-"""`postmart users ...` and `postmart audit verify`.
+"""The `postmart` command line: the composition root that sees every layer.
 
-The command line acts as the system actor "cli" (``authz.CLI_ACTOR``): whoever can run it
-already holds the ops DB. Every change it makes is audited under that name.
+It registers the ETL's commands (``etl.cli``) and the app's (accounts and audit in
+``admin.cli``, onboarding in ``onboarding.cli``), and `postmart demo`, which builds the
+demo lake (``etl.demo``) and then seeds the ops DB as an operator would after a first load.
+
+Bad input ends any command with one line naming the problem and exit status 2: a
+refusal of the services (``AppError``, in English) or a command's own ``CommandError``. A
+lake that is missing or busy (``LakeError``) is one line and exit status 1, as a failed
+load is. Anything else is a bug and shows its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import Callable
 
+from dashboard import i18n
+from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
+from dashboard.onboarding import cli as onboarding_cli
+from etl import cli as etl_cli
+from etl.cli import CommandError
+from warehouse.lake import LakeError
+from warehouse.settings import Settings, load_settings
 
-Command = Callable[[argparse.Namespace], int]
-
-
-def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
-    cells = [tuple("" if v is None else str(v) for v in row) for row in [header, *rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
 
 
-def _cmd_add(args: argparse.Namespace) -> int:
-    from dashboard import accounts, authz
+def _populate_ops(settings: Settings) -> None:
+    """Demo accounts, and the demo applications and listings brought into the review queues."""
+    from dashboard.admin import accounts
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.onboarding import imports, listings
 
-    user, password = accounts.create_user(
-        authz.CLI_ACTOR,
-        username=args.username,
-        display_name=args.name or args.username,
-        role=args.role,
-        province_codes=args.province or (),
-        branch_code=args.branch,
-        postal_region_code=args.postal_region,
-        language=args.language,
-        sso_identity=args.sso_identity,
+    apps = imports.import_from_lake(CLI_ACTOR)
+    items = listings.import_from_lake(CLI_ACTOR)
+    print(
+        f"Review queues: {apps.inserted} applications and {items.inserted} listings "
+        "brought in from the lake"
     )
-    print(f"created {user.username} ({user.role})")
-    print(f"one-time password: {password}")
-    print("(shown once; the user is asked to change it after signing in)")
-    return 0
-
-
-def _scope_text(row: dict) -> str:
-    if row["province_codes"]:
-        return "provinces " + ",".join(row["province_codes"])
-    if row["branch_code"]:
-        return f"branch {row['branch_code']}"
-    if row["postal_region_code"]:
-        return f"region {row['postal_region_code']}"
-    return "national"
-
-
-def _cmd_list(args: argparse.Namespace) -> int:
-    from dashboard import accounts, authz
-
-    df = accounts.list_users(authz.CLI_ACTOR)
-    rows = [
-        (
-            r["username"],
-            r["role"],
-            _scope_text(r),
-            "active" if r["is_active"] else "disabled",
-            "locked" if r["is_locked"] else "",
-            r["last_sign_in_at"].strftime("%Y-%m-%d %H:%M UTC") if r["last_sign_in_at"] else "",
-            r["display_name"],
-        )
-        for r in df.iter_rows(named=True)
-    ]
-    header = ("username", "role", "scope", "status", "lock", "last sign-in", "name")
-    print(_table(rows, header))
-    return 0
-
-
-def _cmd_set_active(args: argparse.Namespace) -> int:
-    from dashboard import accounts, authz
-
-    user = accounts.get_user(authz.CLI_ACTOR, args.username)
-    accounts.set_active(authz.CLI_ACTOR, user.user_id, args.active)
-    print(f"{user.username} {'enabled' if args.active else 'disabled'}")
-    return 0
-
-
-def _cmd_reset(args: argparse.Namespace) -> int:
-    from dashboard import accounts, authz
-
-    user = accounts.get_user(authz.CLI_ACTOR, args.username)
-    password = accounts.reset_password(authz.CLI_ACTOR, user.user_id)
-    print(f"new one-time password for {user.username}: {password}")
-    return 0
-
-
-def _cmd_ensure_admin(args: argparse.Namespace) -> int:
-    from dashboard import accounts
-
-    password = accounts.ensure_admin()
-    if password is not None:
-        print("No account existed, so one was created:")
-        print("  username: admin")
-        print(f"  one-time password: {password}")
-        print("  (shown once; change it after signing in)")
-    return 0
-
-
-def print_demo_users(credentials: list[tuple[str, str, str]]) -> None:
-    print("Demo accounts (passwords are new each time this runs):")
-    print(_table(credentials, ("username", "password", "role")))
+    admin_cli.print_demo_users(accounts.create_demo_users(settings))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from dashboard import accounts
+    from etl.demo.build import build_demo
 
-    print_demo_users(accounts.create_demo_users())
+    try:
+        end = dt.date.fromisoformat(args.end) if args.end else None
+    except ValueError:
+        raise CommandError(f"--end {args.end!r} is not a date (YYYY-MM-DD)") from None
+    settings = load_settings()
+    summary = build_demo(settings, scale=args.scale, seed=args.seed, end=end)
+    print(summary.text())
+    _populate_ops(settings)
     return 0
 
 
-def _cmd_verify(args: argparse.Namespace) -> int:
-    from dashboard import audit
+def _register_demo(sub: argparse._SubParsersAction) -> None:
+    from etl.demo.build import SCALES
 
-    result = audit.verify()
-    if result.ok:
-        print(f"OK: {result.checked} entries (head {result.head_hash})")
-        return 0
-    print(f"FAILED at entry {result.bad_entry_id}: {result.reason}", file=sys.stderr)
-    print(f"({result.checked} entries before it are intact)", file=sys.stderr)
-    return 1
+    p = sub.add_parser("demo", help="replace the lake with a generated demo programme")
+    p.add_argument("--scale", choices=list(SCALES), default="small", help="size (default small)")
+    p.add_argument("--seed", type=int, default=1, help="random seed; same seed, same lake")
+    p.add_argument("--end", help="last day of data, YYYY-MM-DD (default today)")
+    p.set_defaults(func=_cmd_demo)
 
 
-def _guarded(func: Command) -> Command:
-    """AppErrors (bad role, taken username, ...) end the command with a message, not a trace."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except AppError as exc:
-            print(f"postmart: {exc.key} {exc.params or ''}".rstrip(), file=sys.stderr)
-            return 2
-
-    return run
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    from warehouse.ops_schema import LANGUAGES, ROLES
-
-    users = sub.add_parser("users", help="manage accounts of the app").add_subparsers(
-        dest="users_command", required=True
-    )
-    p = users.add_parser("add", help="create an account and print its one-time password")
-    p.add_argument("username")
-    p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--name", help="display name (default: the username)")
-    p.add_argument("--province", action="append", help="province code; repeat for several")
-    p.add_argument("--branch", help="branch code (branch managers)")
-    p.add_argument("--postal-region", help="postal region code such as PR06 (branch managers)")
-    p.add_argument("--language", choices=LANGUAGES, default="th")
-    p.add_argument("--sso-identity", help="e-mail or subject the identity provider sends")
-    p.set_defaults(func=_guarded(_cmd_add))
-
-    p = users.add_parser("list", help="list accounts")
-    p.set_defaults(func=_guarded(_cmd_list))
-
-    for name, active in (("disable", False), ("enable", True)):
-        p = users.add_parser(name, help=f"{name} an account")
-        p.add_argument("username")
-        p.set_defaults(func=_guarded(_cmd_set_active), active=active)
-
-    p = users.add_parser("reset-password", help="print a new one-time password; unlocks")
-    p.add_argument("username")
-    p.set_defaults(func=_guarded(_cmd_reset))
-
-    p = users.add_parser("ensure-admin", help="create 'admin' when no account exists yet")
-    p.set_defaults(func=_guarded(_cmd_ensure_admin))
-
-    p = users.add_parser("demo", help="create or reset one demo account per role")
-    p.set_defaults(func=_guarded(_cmd_demo))
-
-    audit = sub.add_parser("audit", help="the audit log").add_subparsers(
-        dest="audit_command", required=True
-    )
-    p = audit.add_parser("verify", help="check the audit log's hash chain")
-    p.set_defaults(func=_guarded(_cmd_verify))
-
-    from dashboard.onboarding import cli as onboarding_cli  # `export decisions`, `onboarding`
-
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="postmart", description="Postmart Admin command line")
+    sub = p.add_subparsers(dest="command", required=True)
+    etl_cli.register(sub)
+    _register_demo(sub)
+    admin_cli.register(sub)
     onboarding_cli.register(sub)
+    return p
+
+
+def _one_line(message: str, status: int) -> int:
+    print(f"postmart: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except AppError as exc:
+        return _one_line(i18n.translate(exc.key, "en", **exc.params), EXIT_BAD_INPUT)
+    except CommandError as exc:
+        return _one_line(str(exc), EXIT_BAD_INPUT)
+    except LakeError as exc:
+        return _one_line(str(exc), EXIT_FAILED)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `postmart sql ... | head` closed the pipe: not an error for the person reading.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,12 +1,11 @@
 """Message catalogs: every user-visible string of ours, in Thai (the default) and English.
 
-The catalogs are flat JSON files in ``dashboard/locales/`` keyed by dotted names
-(``nav.home``, ``auth.sign_in_failed``). Placeholders use ``str.format`` syntax
+The catalogs are flat JSON files keyed by dotted names (``nav.home``,
+``auth.sign_in_failed``), one file per domain and language:
+``dashboard/locales/<lang>/<domain>.json`` (``shell``, ``admin``, ``onboarding``, and one
+per domain added later), found by glob. Each key has exactly one source: a key defined in
+two files is a bug, refused at load. Placeholders use ``str.format`` syntax
 (``{minutes}``). Pure Python, no Streamlit: the CLI and tests translate too.
-
-A feature's service messages may live beside its services (``FEATURE_CATALOGS``: one JSON
-object per language, ``{"th": {...}, "en": {...}}``); they are merged in here, so each
-key still has exactly one source. A key defined in two places is a bug, refused at load.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from typing import Any
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES: tuple[str, ...] = ("th", "en")
 DEFAULT_LANGUAGE = "th"
-FEATURE_CATALOGS: tuple[Path, ...] = (Path(__file__).parent / "onboarding" / "messages.json",)
 
 
 def normalize_language(lang: str | None) -> str:
@@ -27,22 +25,26 @@ def normalize_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def catalog_files(lang: str) -> list[Path]:
+    """The catalog files of one language, one per domain, in name order."""
+    return sorted((LOCALES_DIR / normalize_language(lang)).glob("*.json"))
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The whole catalog of one language (read once per process)."""
-    lang = normalize_language(lang)
-    merged: dict[str, str] = json.loads((LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    for path in FEATURE_CATALOGS:
-        extra = json.loads(path.read_text(encoding="utf-8")).get(lang, {})
-        clash = sorted(set(extra) & set(merged))
+    merged: dict[str, str] = {}
+    for path in catalog_files(lang):
+        part: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        clash = sorted(set(part) & set(merged))
         if clash:
             raise ValueError(f"message keys defined twice ({path.name}): {clash}")
-        merged.update(extra)
+        merged.update(part)
     return merged
 
 
 def has_key(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
-    return key in catalog(lang)
+    return key in catalog(normalize_language(lang))
 
 
 def translate(key: str, lang: str | None = None, **params: Any) -> str:

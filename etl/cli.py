@@ -1,36 +1,53 @@
-"""The `postmart` command line.
+"""The ETL's commands of `postmart`: sql, migrate, settings, etl load / status.
 
-Subcommands import their module only when run, so `postmart sql` stays quick and the
-lake-only commands never import Streamlit. `users` and `audit` reach into `dashboard`
-(account and audit services live there); that is the one place etl calls up a layer.
+The `postmart` command itself (``dashboard.cli``) registers these with the app's own, so
+that this package never reaches up into ``dashboard``. Subcommands import their module
+only when run, so `postmart sql` stays quick.
+
+Bad input — a query that does not parse or names a column that does not exist, a path
+that is not there, a lake that is not built — ends a command with one line naming the
+problem and exit status 2 (:class:`CommandError`, raised here and printed by the root). A
+bug still shows its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 
-from warehouse.lake import LakeError
+import duckdb
+
 from warehouse.settings import settings_help
+
+# DuckDB's errors for a query that is wrong (syntax, unknown name, bad value), as opposed
+# to errors of DuckDB itself (InternalException), which are bugs to report.
+_QUERY_ERRORS = (duckdb.ProgrammingError, duckdb.DataError, duckdb.InvalidInputException)
+
+
+class CommandError(Exception):
+    """Bad input to a command: printed as one line, exit status 2."""
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
-    import csv
-
     from warehouse.lake import connect_reader
     from warehouse.query import NotReadOnly, ensure_select
 
     con = connect_reader()
     try:
-        ensure_select(con, args.query)
-    except NotReadOnly as exc:
-        print(f"postmart sql: {exc}", file=sys.stderr)
-        return 2
-    cur = con.execute(args.query)
-    out = csv.writer(sys.stdout, lineterminator="\n")
-    out.writerow([d[0] for d in cur.description])
-    while batch := cur.fetchmany(10_000):
-        out.writerows(batch)
+        try:
+            ensure_select(con, args.query)
+            cur = con.execute(args.query)
+        except NotReadOnly as exc:
+            raise CommandError(f"sql: {exc}") from None
+        except _QUERY_ERRORS as exc:
+            raise CommandError(f"sql: {str(exc).strip().splitlines()[0]}") from None
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow([d[0] for d in cur.description])
+        while batch := cur.fetchmany(10_000):
+            out.writerows(batch)
+    finally:
+        con.close()
     return 0
 
 
@@ -48,9 +65,9 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="postmart", description="Postmart Admin command line")
-    sub = p.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ETL's commands to the `postmart` parser."""
+    from etl.load.cli import register as register_load
 
     s = sub.add_parser("sql", help="run one read-only SELECT on the lake and print CSV")
     s.add_argument("query")
@@ -62,26 +79,4 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("settings", help="list the POSTMART_* settings and their defaults")
     s.set_defaults(func=_cmd_settings)
 
-    from etl import cli_commands
-
-    cli_commands.register(sub)
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except LakeError as exc:
-        print(f"postmart: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `postmart sql ... | head` closed the pipe: not an error for the person reading.
-        sys.stderr.close()
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    register_load(sub)

@@ -2,13 +2,17 @@
 previewed row by row — every bad row with its problems — and only the confirmed good rows
 saved; or the form an officer fills on a seller's behalf, attributed to that officer."""
 
+import json
+
+import polars as pl
 import streamlit as st
 
-from dashboard import formatting, ui
-from dashboard.errors import AppError
+from dashboard import export, formatting, i18n, ui
+from dashboard.identity.user import User
 from dashboard.onboarding import imports, scope, validators
-
-user = ui.guard("application_import")
+from dashboard.ui import labels, tables, text, widgets
+from warehouse import limits
+from warehouse.vocab import SELLER_TYPES
 
 PREVIEW = "import_preview"
 RESULT = "import_result"
@@ -22,28 +26,73 @@ GOOD_COLUMNS = {
     "district": "applications.district",
     "submitted_at": "applications.submitted_at",
 }
+VALUE_PREFIXES = {"seller_type": "onboarding.seller_type"}
+# The preview lists this many problems and good rows on the page; the rest are counted,
+# and every problem is in the download.
+PROBLEMS_SHOWN = 50
+GOOD_ROWS_SHOWN = 200
 
 
-def spreadsheet_tab() -> None:
-    st.caption(ui.t("import.sheet_help", columns=", ".join(imports.SHEET_REQUIRED_COLUMNS)))
+def problems_csv(preview: imports.ImportPreview) -> bytes:
+    """Every problem of the preview, one per line, in the reader's language."""
+    lang = ui.language()
+    frame = preview.problems_frame().with_columns(
+        problem=pl.struct("key", "params").map_elements(
+            lambda r: i18n.translate(r["key"], lang, **json.loads(r["params"])),
+            return_dtype=pl.Utf8,
+        )
+    )
+    return export.csv_bytes(frame.select("line_no", "problem"))
+
+
+def show_problems(preview: imports.ImportPreview) -> None:
+    st.markdown(ui.t("import.bad_rows"))
+    problems = [(row.line_no, p) for row in preview.bad for p in row.problems]
+    tables.show_lines(
+        "import.problem_line",
+        [
+            {"line": line, "problem": text.check_message(p.as_dict())}
+            for line, p in problems[:PROBLEMS_SHOWN]
+        ],
+    )
+    if len(problems) > PROBLEMS_SHOWN:
+        st.caption(ui.t("import.more_problems", shown=PROBLEMS_SHOWN, count=len(problems)))
+    st.download_button(
+        ui.t("import.download_problems"),
+        data=lambda: problems_csv(preview),
+        file_name=f"problems-{preview.file_name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_problems",
+    )
+
+
+def spreadsheet_tab(user: User) -> None:
+    st.caption(
+        ui.t(
+            "import.sheet_help",
+            columns=", ".join(imports.SHEET_REQUIRED_COLUMNS),
+            max_rows=imports.MAX_SHEET_ROWS,
+        )
+    )
     generation = st.session_state.setdefault(UPLOADER_GENERATION, 0)
     upload = st.file_uploader(
-        ui.t("import.upload"), type=["csv", "xlsx"], key=f"import_upload_{generation}"
+        ui.t("import.upload"),
+        type=["csv", "xlsx"],
+        key=f"import_upload_{generation}",
+        max_upload_size=imports.MAX_SHEET_MB,
     )
     if upload is not None and st.button(
         ui.t("import.preview"), type="primary", icon=":material/preview:"
     ):
-        try:
-            st.session_state[PREVIEW] = imports.preview_spreadsheet(
-                user, upload.getvalue(), upload.name
-            )
-        except AppError as exc:
-            ui.show_error(exc)
+        st.session_state[PREVIEW] = text.attempt(
+            imports.preview_spreadsheet, user, upload.getvalue(), upload.name
+        )
         st.session_state.pop(RESULT, None)
     result = st.session_state.get(RESULT)
     if result:
         st.success(ui.t("import.done", count=len(result.created)), icon=":material/check:")
-        ui.show_lines(
+        tables.show_lines(
             "import.skipped_line",
             [{"line": n, "problem": ui.t(k)} for n, k in sorted(result.skipped.items())],
         )
@@ -53,24 +102,26 @@ def spreadsheet_tab() -> None:
     st.subheader(ui.md("import.preview_title", file=preview.file_name))
     st.markdown(ui.t("import.summary", good=len(preview.good), bad=len(preview.bad)))
     if preview.bad:
-        st.markdown(ui.t("import.bad_rows"))
-        ui.show_lines(
-            "import.problem_line",
-            [
-                {"line": row.line_no, "problem": ui.check_text(p.as_dict())}
-                for row in preview.bad
-                for p in row.problems
-            ],
-        )
+        show_problems(preview)
     if not preview.good:
         return
     st.markdown(ui.t("import.good_rows"))
-    good = ui.preview_frame(preview.good)
-    ui.show_table(ui.with_district_names(good), GOOD_COLUMNS, VALUE_PREFIXES, key="good_rows")
-    lines = [row.line_no for row in preview.good]
-    chosen = st.multiselect(
-        ui.t("import.lines_to_save"), lines, default=lines, key=f"import_lines_{generation}"
+    good = preview.good_frame()
+    if good.height > GOOD_ROWS_SHOWN:
+        st.caption(ui.t("common.first_rows", shown=GOOD_ROWS_SHOWN, count=good.height))
+    tables.show_table(
+        labels.with_district_names(good.head(GOOD_ROWS_SHOWN)),
+        GOOD_COLUMNS,
+        VALUE_PREFIXES,
+        key="good_rows",
     )
+    lines = good["line_no"].to_list()
+    if len(lines) <= GOOD_ROWS_SHOWN:
+        chosen = st.multiselect(
+            ui.t("import.lines_to_save"), lines, default=lines, key=f"import_lines_{generation}"
+        )
+    else:
+        chosen = lines
     if st.button(
         ui.t("import.confirm", count=len(chosen)),
         type="primary",
@@ -85,10 +136,7 @@ def spreadsheet_tab() -> None:
         st.rerun()
 
 
-VALUE_PREFIXES = {"seller_type": "onboarding.seller_type"}
-
-
-def form_tab() -> None:
+def form_tab(user: User) -> None:
     created = st.session_state.pop(CREATED, None)
     if created:
         st.success(ui.md("import.created", id=created), icon=":material/check:")
@@ -96,22 +144,36 @@ def form_tab() -> None:
         provinces = scope.acting_provinces(user) or tuple(formatting.province_codes())
     seller_type = st.selectbox(
         ui.t("applications.seller_type"),
-        validators.SELLER_TYPES,
+        SELLER_TYPES,
         format_func=lambda s: ui.t(f"onboarding.seller_type.{s}"),
         key="form_seller_type",
     )
     left, right = st.columns(2)
-    name_th = left.text_input(ui.t("applications.field.name_th"), key="form_name_th")
-    name_en = right.text_input(ui.t("applications.field.name_en"), key="form_name_en")
-    national_id = left.text_input(ui.t("applications.field.national_id"), key="form_national_id")
-    juristic_id = right.text_input(ui.t("applications.field.juristic_id"), key="form_juristic_id")
-    ce_code = left.text_input(ui.t("applications.field.ce_registration_code"), key="form_ce_code")
+    name_th = left.text_input(
+        ui.t("applications.field.name_th"), key="form_name_th", max_chars=limits.NAME
+    )
+    name_en = right.text_input(
+        ui.t("applications.field.name_en"), key="form_name_en", max_chars=limits.NAME
+    )
+    national_id = left.text_input(
+        ui.t("applications.field.national_id"), key="form_national_id", max_chars=limits.CODE
+    )
+    juristic_id = right.text_input(
+        ui.t("applications.field.juristic_id"), key="form_juristic_id", max_chars=limits.CODE
+    )
+    ce_code = left.text_input(
+        ui.t("applications.field.ce_registration_code"), key="form_ce_code", max_chars=limits.CODE
+    )
     members = right.number_input(
         ui.t("applications.field.count_members"), min_value=0, step=1, key="form_members"
     )
-    phone = left.text_input(ui.t("applications.field.phone"), key="form_phone")
-    promptpay = right.text_input(ui.t("applications.field.promptpay_proxy"), key="form_promptpay")
-    bank = ui.optional_select(
+    phone = left.text_input(
+        ui.t("applications.field.phone"), key="form_phone", max_chars=limits.CODE
+    )
+    promptpay = right.text_input(
+        ui.t("applications.field.promptpay_proxy"), key="form_promptpay", max_chars=limits.CODE
+    )
+    bank = widgets.optional_select(
         "applications.field.bank_code",
         "common.choose",
         validators.BANKS,
@@ -119,17 +181,19 @@ def form_tab() -> None:
         key="form_bank",
         container=left,
     )
-    account = right.text_input(ui.t("applications.field.bank_account_no"), key="form_account")
+    account = right.text_input(
+        ui.t("applications.field.bank_account_no"), key="form_account", max_chars=limits.CODE
+    )
     province = left.selectbox(
-        ui.t("import.province"), provinces, format_func=ui.province_label, key="form_province"
+        ui.t("import.province"), provinces, format_func=labels.province_label, key="form_province"
     )
     district = right.selectbox(
         ui.t("applications.district"),
-        ui.districts_of(province),
-        format_func=ui.district_name,
+        labels.districts_of(province),
+        format_func=labels.district_name,
         key=f"form_district_{province}",
     )
-    subdistricts = ui.subdistricts_of(district)
+    subdistricts = labels.subdistricts_of(district)
     subdistrict = left.selectbox(
         ui.t("applications.field.subdistrict_code"),
         list(subdistricts),
@@ -159,18 +223,20 @@ def form_tab() -> None:
             "subdistrict_code": subdistrict,
             "postal_code": postal,
         }
-        try:
-            app = imports.create_application(user, data, session_id=ui.session_id())
-        except AppError as exc:
-            ui.show_error(exc)
-        else:
+        app = text.attempt(imports.create_application, user, data, session_id=ui.session_id())
+        if app is not None:
             st.session_state[CREATED] = app["application_id"]
             st.rerun()
 
 
-st.title(ui.t("nav.application_import"))
-sheet, form = st.tabs([ui.t("import.tab_sheet"), ui.t("import.tab_form")])
-with sheet:
-    spreadsheet_tab()
-with form:
-    form_tab()
+def render(user: User) -> None:
+    st.title(ui.t("nav.application_import"))
+    sheet, form = st.tabs([ui.t("import.tab_sheet"), ui.t("import.tab_form")])
+    with sheet:
+        spreadsheet_tab(user)
+    with form:
+        form_tab(user)
+
+
+user = ui.guard("application_import")
+render(user)

@@ -5,15 +5,15 @@ reason, request changes), and the same decision on many listings after a confirm
 import streamlit as st
 
 from dashboard import formatting, ui
-from dashboard.errors import AppError
+from dashboard.identity.user import User
 from dashboard.onboarding import listings, workflow
-
-user = ui.guard("listings")
+from dashboard.ui import labels, tables, text, widgets
+from warehouse import limits
+from warehouse.vocab import LISTING_QUEUE_STATUSES
 
 FLASH = "listings_flash"
 BULK = "listings_bulk_pending"
 OPEN = "listing_open"
-STATUSES = ("pending", "changes_requested", "approved", "rejected")
 COLUMNS = {
     "listing_id": "listings.id",
     "version": "listings.version",
@@ -26,15 +26,11 @@ COLUMNS = {
     "submitted_at": "applications.submitted_at",
     "status": "applications.status",
 }
+VALUE_PREFIXES = {"status": "onboarding.listing.status", "category_code": "listings.categories"}
 
 
-def item_key(listing_id: str, version: int) -> str:
-    return f"{listing_id}/{version}"
-
-
-def split_key(key: str) -> tuple[str, int]:
-    listing_id, version = key.rsplit("/", 1)
-    return listing_id, int(version)
+def decision_name(decision: str) -> str:
+    return ui.t(f"onboarding.listing.decision.{decision}")
 
 
 def reason_picker(decision: str, key: str) -> str | None:
@@ -42,32 +38,16 @@ def reason_picker(decision: str, key: str) -> str | None:
     if not kind:
         return None
     reasons = dict(workflow.reason_codes(kind, ui.language()))
-    return ui.optional_select(
-        "applications.reason",
-        "common.choose",
-        reasons,
-        lambda r: reasons[r],
-        key=f"{key}_{decision}",
-    )
+    return widgets.reason_select(reasons, key=f"{key}_{decision}")
 
 
-def decision_picker(key: str) -> str:
-    return st.selectbox(
-        ui.t("listings.decision"),
-        list(listings.DECISIONS),
-        format_func=lambda d: ui.t(f"onboarding.listing.decision.{d}"),
-        key=key,
-    )
-
-
-def show_listing(key: str) -> None:
-    listing_id, version = split_key(key)
-    try:
-        listing = listings.get_listing(user, listing_id)
-    except AppError as exc:
-        ui.show_error(exc)
+@st.fragment
+def show_listing(user: User, listing_id: str, version: int | None) -> None:
+    """One listing version. A fragment: choosing a decision reruns this part only."""
+    listing = text.attempt(listings.get_listing, user, listing_id, version)
+    if listing is None:
         return
-    row = next((v for v in listing["versions"] if v["version"] == version), listing["latest"])
+    row = listing["shown"]
     st.header(ui.md("listings.detail_title", id=listing_id, title=row["title_th"] or ""))
     st.caption(
         ui.md(
@@ -75,9 +55,11 @@ def show_listing(key: str) -> None:
             version=row["version"],
             status=ui.t(f"onboarding.listing.status.{row['status']}"),
             seller=row["seller_id"],
-            province=ui.province_label(row["province_code"]),
+            province=labels.province_label(row["province_code"]),
             price=formatting.format_baht(row["price_thb"]),
-            category=row["category_code"] or "",
+            category=ui.t(f"listings.categories.{row['category_code']}")
+            if row["category_code"]
+            else "",
         )
     )
     if row["description"]:
@@ -88,121 +70,136 @@ def show_listing(key: str) -> None:
             ui.md("listings.on_sale_version", version=on_sale["version"]), icon=":material/sell:"
         )
     st.subheader(ui.t("listings.checks"))
-    checks = listing["checks"] if row is listing["latest"] else []
-    if checks:
-        ui.show_checks(checks)
+    if listing["shown_checks"]:
+        tables.show_checks(listing["shown_checks"])
     else:
         st.success(ui.t("listings.no_problems"), icon=":material/check_circle:")
-    if row["status"] != "pending":
+    if not listing["allowed_decisions"]:
         return
+    key = f"{listing_id}/{row['version']}"
     st.subheader(ui.t("applications.decide"))
-    decision = decision_picker(f"decision_{key}")
+    decision = st.selectbox(
+        ui.t("listings.decision"),
+        listing["allowed_decisions"],
+        format_func=decision_name,
+        key=f"decision_{key}",
+    )
     reason = reason_picker(decision, f"reason_{key}")
-    note = st.text_area(ui.t("applications.note"), key=f"note_{key}")
+    note = st.text_area(ui.t("applications.note"), key=f"note_{key}", max_chars=limits.NOTE)
     if st.button(ui.t("applications.submit_decision"), type="primary", key="listing_submit"):
-        try:
+        with ui.errors_shown(stop=False):
             listings.decide(
                 user,
                 listing_id,
-                version,
+                row["version"],
                 decision,
                 reason_code=reason,
                 note=note,
                 session_id=ui.session_id(),
             )
-        except AppError as exc:
-            ui.show_error(exc)
-        else:
-            ui.flash(
-                FLASH,
-                "listings.decided",
-                id=listing_id,
-                decision=ui.t(f"onboarding.listing.decision.{decision}"),
-            )
+            text.flash(FLASH, "listings.decided", id=listing_id, decision=decision_name(decision))
             st.rerun()
 
 
-def bulk(keys: list[str], titles: dict[str, str]) -> None:
+@st.dialog(ui.t("listings.tab_bulk"), width="large", on_dismiss=widgets.forget(BULK))
+def confirm_bulk(
+    user: User,
+    items: list[tuple[str, int]],
+    titles: dict[tuple[str, int], str],
+    decision: str,
+    reason: str | None,
+    note: str,
+) -> None:
+    """The listings a bulk decision will touch, before anything is done."""
+    st.markdown(
+        ui.md("listings.bulk_confirm_intro", count=len(items), decision=decision_name(decision))
+    )
+    tables.show_lines(
+        "listings.bulk_line",
+        [{"id": f"{i}/{v}", "title": titles.get((i, v), "")} for i, v in items],
+    )
+    confirm, cancel = st.columns(2)
+    if confirm.button(ui.t("listings.bulk_confirm"), type="primary", key="listing_bulk_go"):
+        with ui.errors_shown():
+            result = listings.bulk_decide(
+                user, items, decision, reason_code=reason, note=note, session_id=ui.session_id()
+            )
+        text.flash(
+            FLASH, "listings.bulk_done", decided=len(result.decided), refused=len(result.refused)
+        )
+        widgets.rerun_clearing(BULK)
+    if cancel.button(ui.t("applications.bulk_cancel"), key="listing_bulk_cancel"):
+        widgets.rerun_clearing(BULK)
+
+
+def bulk(user: User, titles: dict[tuple[str, int], str]) -> None:
     picked = st.multiselect(
         ui.t("listings.bulk_pick"),
-        keys,
-        format_func=lambda k: ui.t("listings.option", id=k, title=titles.get(k, "")),
+        list(titles),
+        format_func=lambda k: ui.t("listings.option", id=f"{k[0]}/{k[1]}", title=titles[k]),
         placeholder=ui.t("applications.bulk_placeholder"),
         key="listing_bulk_ids",
     )
-    decision = decision_picker("listing_bulk_decision")
+    decision = st.selectbox(
+        ui.t("listings.decision"),
+        list(listings.DECISIONS),
+        format_func=decision_name,
+        key="listing_bulk_decision",
+    )
     reason = reason_picker(decision, "listing_bulk_reason")
-    note = st.text_input(ui.t("applications.note"), key="listing_bulk_note")
+    note = st.text_input(ui.t("applications.note"), key="listing_bulk_note", max_chars=limits.NOTE)
     if st.button(ui.t("applications.bulk_review"), disabled=not picked, key="listing_bulk_review"):
         st.session_state[BULK] = list(picked)
-    pending = st.session_state.get(BULK)
-    if not pending:
-        return
-    with st.container(border=True):
-        st.markdown(
-            ui.md(
-                "listings.bulk_confirm_intro",
-                count=len(pending),
-                decision=ui.t(f"onboarding.listing.decision.{decision}"),
-            )
-        )
-        ui.show_lines(
-            "listings.bulk_line", [{"id": k, "title": titles.get(k, "")} for k in pending]
-        )
-        confirm, cancel = st.columns(2)
-        if confirm.button(ui.t("listings.bulk_confirm"), type="primary", key="listing_bulk_go"):
-            with ui.errors_shown():
-                result = listings.bulk_decide(
-                    user,
-                    [split_key(k) for k in pending],
-                    decision,
-                    reason_code=reason,
-                    note=note,
-                    session_id=ui.session_id(),
-                )
-            decided, refused = len(result.decided), len(result.refused)
-            ui.flash(FLASH, "listings.bulk_done", decided=decided, refused=refused)
-            ui.rerun_clearing(BULK)
-        if cancel.button(ui.t("applications.bulk_cancel"), key="listing_bulk_cancel"):
-            ui.rerun_clearing(BULK)
+    if st.session_state.get(BULK):
+        confirm_bulk(user, st.session_state[BULK], titles, decision, reason, note)
 
 
-st.title(ui.t("nav.listings"))
-ui.show_flash(FLASH)
+def render(user: User) -> None:
+    st.title(ui.t("nav.listings"))
+    text.show_flash(FLASH)
+    widgets.init_widget("listing_status", widgets.query_value("status", LISTING_QUEUE_STATUSES))
+    if st.session_state["listing_status"] is None:
+        st.session_state["listing_status"] = "pending"
+    status = st.selectbox(
+        ui.t("applications.status"),
+        LISTING_QUEUE_STATUSES,
+        format_func=lambda s: ui.t(f"onboarding.listing.status.{s}"),
+        key="listing_status",
+    )
+    with ui.errors_shown():
+        view = listings.moderation_view(user, status=status)
+    rows = labels.with_province_names(view.rows)
+    st.caption(ui.t("listings.count", count=view.count))
+    if view.count > view.limit:
+        st.caption(ui.t("common.first_rows", shown=rows.height, count=view.count))
+    widgets.init_widget(OPEN, widgets.query_value("listing"))
+    event = tables.show_table(rows, COLUMNS, VALUE_PREFIXES, key="listing_queue", on_select="rerun")
+    picked = tables.selected_row(event)
+    if picked is not None:
+        st.session_state[OPEN] = f"{rows['listing_id'][picked]}/{rows['version'][picked]}"
+    current = st.session_state.get(OPEN)
+    widgets.mirror_query_params(
+        {"status": None if status == "pending" else status, "listing": current}
+    )
+    listing_id, _, version = (current or "").rpartition("/")
+    detail, many = st.tabs([ui.t("listings.tab_detail"), ui.t("listings.tab_bulk")])
+    with detail:
+        if current and listing_id and version.isdigit():
+            show_listing(user, listing_id, int(version))
+        elif current:
+            show_listing(user, current, None)
+        else:
+            st.info(ui.t("listings.pick_hint"), icon=":material/info:")
+    with many:
+        if status == "pending":
+            titles = {
+                (r["listing_id"], r["version"]): r["title_th"] or ""
+                for r in rows.iter_rows(named=True)
+            }
+            bulk(user, titles)
+        else:
+            st.info(ui.t("listings.bulk_only_pending"), icon=":material/info:")
 
-ui.init_widget("listing_status", ui.query_value("status", STATUSES) or "pending")
-status = st.selectbox(
-    ui.t("applications.status"),
-    STATUSES,
-    format_func=lambda s: ui.t(f"onboarding.listing.status.{s}"),
-    key="listing_status",
-)
-with ui.errors_shown():
-    queue = listings.moderation_queue(user, status=status)
-queue = ui.with_province_names(queue)
-keys = [item_key(r["listing_id"], r["version"]) for r in queue.iter_rows(named=True)]
-titles = dict(zip(keys, queue["title_th"].to_list(), strict=True))
-ui.init_widget(OPEN, ui.query_value("listing"))
-current = st.session_state.get(OPEN)
-ui.mirror_query_params({"status": status, "listing": current})
 
-st.caption(ui.t("listings.count", count=queue.height))
-ui.show_table(queue, COLUMNS, {"status": "onboarding.listing.status"}, key="listing_queue")
-ui.record_picker(
-    "listings.open",
-    "listings.pick",
-    keys,
-    lambda k: ui.t("listings.option", id=k, title=titles.get(k, "")),
-    key=OPEN,
-)
-detail, many = st.tabs([ui.t("listings.tab_detail"), ui.t("listings.tab_bulk")])
-with detail:
-    if current:
-        show_listing(current)
-    else:
-        st.info(ui.t("listings.pick_hint"), icon=":material/info:")
-with many:
-    if status == "pending":
-        bulk(keys, titles)
-    else:
-        st.info(ui.t("listings.bulk_only_pending"), icon=":material/info:")
+user = ui.guard("listings")
+render(user)

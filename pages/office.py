@@ -7,118 +7,57 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import formatting, ui
+from dashboard import export, formatting, ui
+from dashboard.identity.user import User
 from dashboard.onboarding import exports, office, scope
-
-user = ui.guard("office")
+from dashboard.ui import labels, lake, tables, widgets
 
 EXPORT_DAYS_DEFAULT = 30
+DISTRICT_COLUMNS = {
+    "district": "applications.district",
+    "count_applications": "office.count",
+    "count_open": "office.count_open",
+    "count_approved": "onboarding.status.approved",
+    "count_rejected": "onboarding.status.rejected",
+    "median_days_to_decision": "onboarding.label.median_days_to_decision",
+}
+MONTH_COLUMNS = {
+    "month": "office.month",
+    "count_submitted": "office.count_submitted",
+    "count_decided": "office.count_decided",
+    "median_days_to_decision": "onboarding.label.median_days_to_decision",
+}
+SELLER_COLUMNS = {
+    "seller_id": "office.seller_id",
+    "name_th": "applications.name",
+    "district": "applications.district",
+    "status": "applications.status",
+    "count_orders": "office.count_orders",
+    "sales_thb": "onboarding.label.sales_thb",
+}
 
-st.title(ui.t("nav.office"))
-with ui.errors_shown():
-    provinces = scope.visible_provinces(user)
-if provinces is None or len(provinces) > 1:
-    choices = list(provinces) if provinces else formatting.province_codes()
-    ui.init_widget("office_province", ui.query_value("province", choices))
-    province = ui.optional_select(
-        "office.province",
-        "office.all_provinces",
-        choices,
-        ui.province_label,
-        key="office_province",
-    )
-else:
-    province = None
-    st.caption(ui.t("office.scope", province=ui.province_label(provinces[0])))
-ui.mirror_query_params({"province": province})
 
-with ui.errors_shown():
-    figures = office.office_figures(user, province_code=province, lake=ui.lake_reader_or_none())
-
-by_status = dict(zip(figures.by_status["status"], figures.by_status["count"], strict=True))
-columns = st.columns(4)
-columns[0].metric(
-    ui.t("onboarding.label.median_days_to_decision"),
-    ui.format_days(figures.median_days_to_decision),
-    border=True,
-)
-for column, status in zip(columns[1:], ("submitted", "approved", "rejected"), strict=True):
-    column.metric(
-        ui.t(f"onboarding.status.{status}"),
-        formatting.format_number(by_status.get(status, 0)),
+def headline(figures: office.OfficeFigures) -> None:
+    by_status = dict(zip(figures.by_status["status"], figures.by_status["count"], strict=True))
+    columns = st.columns(4)
+    columns[0].metric(
+        ui.t("onboarding.label.median_days_to_decision"),
+        labels.format_days(figures.median_days_to_decision),
         border=True,
     )
+    for column, status in zip(columns[1:], ("submitted", "approved", "rejected"), strict=True):
+        column.metric(
+            ui.t(f"onboarding.status.{status}"),
+            formatting.format_number(by_status.get(status, 0)),
+            border=True,
+        )
 
-by_status_tab, district_tab, month_tab, reasons_tab, sellers_tab, export_tab = st.tabs(
-    [
-        ui.t("office.tab_status"),
-        ui.t("office.tab_district"),
-        ui.t("office.tab_month"),
-        ui.t("office.tab_reasons"),
-        ui.t("office.tab_sellers"),
-        ui.t("office.tab_export"),
-    ]
-)
-with by_status_tab:
-    ui.show_table(
-        figures.by_status,
-        {"status": "applications.status", "count": "office.count"},
-        {"status": "onboarding.status"},
-        key="office_status",
-    )
-with district_tab:
-    ui.show_table(
-        ui.with_district_names(figures.by_district),
-        {
-            "district": "applications.district",
-            "count_applications": "office.count",
-            "count_open": "office.count_open",
-            "count_approved": "onboarding.status.approved",
-            "count_rejected": "onboarding.status.rejected",
-            "median_days_to_decision": "onboarding.label.median_days_to_decision",
-        },
-        key="office_district",
-    )
-with month_tab:
-    ui.show_table(
-        figures.by_month,
-        {
-            "month": "office.month",
-            "count_submitted": "office.count_submitted",
-            "count_decided": "office.count_decided",
-            "median_days_to_decision": "onboarding.label.median_days_to_decision",
-        },
-        key="office_month",
-    )
-with reasons_tab:
-    ui.show_table(
-        figures.rejection_reasons,
-        {
-            "reason_code": "applications.reason",
-            "label_th" if ui.language() == "th" else "label_en": "office.reason_label",
-            "count": "office.count",
-        },
-        key="office_reasons",
-    )
-with sellers_tab:
-    ui.show_table(
-        ui.with_district_names(figures.sellers),
-        {
-            "seller_id": "office.seller_id",
-            "name_th": "applications.name",
-            "district": "applications.district",
-            "status": "applications.status",
-            "count_orders": "office.count_orders",
-            "sales_thb": "onboarding.label.sales_thb",
-        },
-        {"status": "onboarding.status"},
-        key="office_sellers",
-    )
-with export_tab:
+
+def decisions_export(user: User) -> None:
     st.caption(ui.t("office.export_help"))
-    ui.init_widget(
+    widgets.init_widget(
         "export_since",
-        ui.query_date("since") or dt.date.today() - dt.timedelta(EXPORT_DAYS_DEFAULT),
+        widgets.query_date("since") or dt.date.today() - dt.timedelta(EXPORT_DAYS_DEFAULT),
     )
     since = st.date_input(ui.t("office.export_since"), key="export_since", format="DD/MM/YYYY")
     with ui.errors_shown():
@@ -138,7 +77,7 @@ with export_tab:
     ):
         csv_col.download_button(
             ui.t(f"office.download_{name}_csv"),
-            data=exports.to_csv(frame),
+            data=export.csv_bytes(frame),
             file_name=f"{name}_since_{stamp}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -152,3 +91,75 @@ with export_tab:
             icon=":material/download:",
             key=f"{name}_json",
         )
+
+
+def render(user: User) -> None:
+    st.title(ui.t("nav.office"))
+    with ui.errors_shown():
+        provinces = scope.visible_provinces(user)
+    if provinces is None or len(provinces) > 1:
+        province = widgets.url_select(
+            "office.province",
+            "office.all_provinces",
+            list(provinces) if provinces else formatting.province_codes(),
+            labels.province_label,
+            key="office_province",
+            param="province",
+        )
+    else:
+        province = None
+        st.caption(ui.t("office.scope", province=labels.province_label(provinces[0])))
+    with ui.errors_shown():
+        figures = office.office_figures(user, province_code=province, lake=lake.reader_or_none())
+    headline(figures)
+    by_status, by_district, by_month, reasons, sellers, export_tab = st.tabs(
+        [
+            ui.t("office.tab_status"),
+            ui.t("office.tab_district"),
+            ui.t("office.tab_month"),
+            ui.t("office.tab_reasons"),
+            ui.t("office.tab_sellers"),
+            ui.t("office.tab_export"),
+        ]
+    )
+    with by_status:
+        tables.show_table(
+            figures.by_status,
+            {"status": "applications.status", "count": "office.count"},
+            {"status": "onboarding.status"},
+            key="office_status",
+        )
+    with by_district:
+        tables.show_table(
+            labels.with_district_names(figures.by_district), DISTRICT_COLUMNS, key="office_district"
+        )
+    with by_month:
+        tables.show_table(figures.by_month, MONTH_COLUMNS, key="office_month")
+    with reasons:
+        label = "label_th" if ui.language() == "th" else "label_en"
+        tables.show_table(
+            figures.rejection_reasons,
+            {
+                "reason_code": "applications.reason",
+                label: "office.reason_label",
+                "count": "office.count",
+            },
+            key="office_reasons",
+        )
+    with sellers:
+        if figures.count_sellers > figures.sellers.height:
+            st.caption(
+                ui.t("common.first_rows", shown=figures.sellers.height, count=figures.count_sellers)
+            )
+        tables.show_table(
+            labels.with_district_names(figures.sellers),
+            SELLER_COLUMNS,
+            {"status": "onboarding.status"},
+            key="office_sellers",
+        )
+    with export_tab:
+        decisions_export(user)
+
+
+user = ui.guard("office")
+render(user)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+import polars as pl
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from warehouse.settings import Settings, load_settings
@@ -117,6 +118,17 @@ def read(eng: Engine) -> Iterator[Connection]:
     """A read transaction (one consistent snapshot on both engines)."""
     with eng.connect() as conn, conn.begin():
         yield conn
+
+
+def fetch_df(
+    conn: Connection,
+    stmt: Executable,
+    schema: Mapping[str, pl.DataType],
+    params: Mapping[str, Any] | None = None,
+) -> pl.DataFrame:
+    """A query's rows as a polars frame of the given schema (also when there are none)."""
+    rows = conn.execute(stmt, params or {}).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=dict(schema), orient="row")
 
 
 def migrate(eng: Engine) -> list[str]:

@@ -1,14 +1,29 @@
-"""Query helpers: values are always bound as parameters; identifiers go through quote_ident."""
+"""Query helpers: values are always bound as parameters; identifiers go through quote_ident.
+
+Lake reads of the app live as ``.sql`` files by domain (``warehouse/sql/<domain>/<name>.sql``)
+and run through :func:`run`, which binds named ``$parameters`` and owns DuckDB's quirks:
+
+- DuckDB refuses a named parameter the statement does not use, so only the used ones are
+  passed (a caller may hand every filter it has);
+- a cursor does not inherit the connection's ``use lake`` (see :func:`cursor`);
+- sets and tuples bind as lists (``list_contains($provinces, province_code)`` is the one
+  "in a list" idiom of our SQL).
+
+One-line catalog queries stay inline, as datasette keeps its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import duckdb
 import polars as pl
 
 Params = Sequence[Any] | Mapping[str, Any] | None
+SQL_PACKAGE = "warehouse"
 
 
 class NotReadOnly(ValueError):
@@ -71,3 +86,41 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         for t in tables
     ]
     return pl.DataFrame(rows, schema={"table": pl.Utf8, "rows": pl.Int64}, orient="row")
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``warehouse/sql/<name>.sql`` (``name`` like ``"home/sellers"``)."""
+    *folders, stem = name.split("/")
+    path = resources.files(SQL_PACKAGE) / "sql"
+    for part in folders:
+        path = path / part
+    return (path / f"{stem}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def _parameters(name: str) -> frozenset[str]:
+    """The named parameters a lake read uses (DuckDB's own parser, once per statement)."""
+    parser = duckdb.connect()
+    try:
+        return frozenset(parser.extract_statements(sql_text(name))[0].named_parameters)
+    finally:
+        parser.close()
+
+
+def _bindable(value: Any) -> Any:
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    return value
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """Run the named lake read (``warehouse/sql/<name>.sql``) with its named parameters,
+    on a fresh cursor, as a polars frame. Parameters the statement does not use are
+    dropped; one it uses but is not given is an error (a bug, not bad input)."""
+    used = _parameters(name)
+    missing = sorted(used - set(params))
+    if missing:
+        raise TypeError(f"{name}.sql needs parameter(s) {', '.join(missing)}")
+    bound = {k: _bindable(v) for k, v in params.items() if k in used}
+    return fetch_df(con, sql_text(name), bound or None)

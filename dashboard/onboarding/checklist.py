@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dashboard.errors import ValidationFailed
+from warehouse import limits
 
 ITEM_STATES = ("accepted", "rejected", "waived")
 NOTE_REQUIRED = frozenset({"rejected", "waived"})
+MAX_NOTE_LENGTH = limits.NOTE
 
 # Documents every seller gives: who they are and where the money goes.
 _COMMON = ("id_card_copy", "bank_book_copy")
@@ -75,5 +77,7 @@ def validate_item(
         raise ValidationFailed("onboarding.checklist.unknown_item", item=item)
     if state not in ITEM_STATES:
         raise ValidationFailed("onboarding.checklist.unknown_state", state=state)
+    if note and len(note) > MAX_NOTE_LENGTH:
+        raise ValidationFailed("error.text_too_long", max=MAX_NOTE_LENGTH)
     if state in NOTE_REQUIRED and not (note or "").strip():
         raise ValidationFailed("onboarding.checklist.note_required", item=item, state=state)

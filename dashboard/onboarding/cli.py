@@ -8,7 +8,6 @@ from the lake into moderation. Each run is audited under the name "cli".
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime
 
 
@@ -23,8 +22,8 @@ def _parse_time(text: str) -> datetime:
 def _cmd_export_decisions(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dashboard import audit
-    from dashboard.authz import CLI_ACTOR
+    from dashboard.identity import audit
+    from dashboard.identity.user import CLI_ACTOR
     from dashboard.onboarding import exports
 
     paths = exports.write_decisions(CLI_ACTOR, args.since, Path(args.out))
@@ -43,7 +42,7 @@ def _cmd_export_decisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_feed(args: argparse.Namespace) -> int:
-    from dashboard.authz import CLI_ACTOR
+    from dashboard.identity.user import CLI_ACTOR
     from dashboard.onboarding import imports, listings
 
     apps = imports.import_from_lake(CLI_ACTOR)
@@ -58,19 +57,6 @@ def _cmd_import_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(func):  # noqa: ANN001, ANN202 - same shape as dashboard.cli._guarded
-    def run(args: argparse.Namespace) -> int:
-        from dashboard.errors import AppError
-
-        try:
-            return func(args)
-        except AppError as exc:
-            print(f"postmart: {exc.key} {exc.params or ''}".rstrip(), file=sys.stderr)
-            return 2
-
-    return run
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write files for the marketplace to pick up")
     export_sub = p.add_subparsers(dest="export_command", required=True)
@@ -81,18 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--since", type=_parse_time, required=True, help="ISO date or date-time, Bangkok local time"
     )
     d.add_argument("--out", required=True, help="folder to write into (created if missing)")
-    d.set_defaults(func=_guarded(_cmd_export_decisions))
+    d.set_defaults(func=_cmd_export_decisions)
 
     p = sub.add_parser("onboarding", help="seller onboarding and listing moderation")
     ob_sub = p.add_subparsers(dest="onboarding_command", required=True)
     i = ob_sub.add_parser(
         "import-feed", help="copy the lake's applications and listings into review"
     )
-    i.set_defaults(func=_guarded(_cmd_import_feed))
-
-
-if __name__ == "__main__":  # pragma: no cover - convenience for running without the console script
-    parser = argparse.ArgumentParser(prog="postmart")
-    register(parser.add_subparsers(dest="command", required=True))
-    ns = parser.parse_args()
-    sys.exit(ns.func(ns))
+    i.set_defaults(func=_cmd_import_feed)

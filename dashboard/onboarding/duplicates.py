@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.orm import aliased
 
 from dashboard.errors import NotFound, ValidationFailed
-from dashboard.onboarding import _store, scope
+from dashboard.identity import audit
+from dashboard.identity.user import User
+from dashboard.onboarding import scope, store, workflow
+from warehouse import limits
 from warehouse.ops_schema_onboarding import ob_application, ob_duplicate_flag
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _pairs_in_ops(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
         "juristic_id": (a.c.juristic_id, b.c.juristic_id),
         "phone": (a.c.phone, b.c.phone),
     }
-    for part in _store.chunks(list(ids)):
+    for part in store.chunks(list(ids)):
         for field, (left, right) in plain.items():
             stmt = (
                 select(a.c.application_id, b.c.application_id, b.c.province_code, left)
@@ -119,7 +119,7 @@ def _pairs_in_lake(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]
     from warehouse.query import cursor
 
     rows = []
-    for part in _store.chunks(list(ids)):
+    for part in store.chunks(list(ids)):
         for r in conn.execute(
             select(
                 ob_application.c.application_id,
@@ -188,7 +188,7 @@ def detect(conn: Connection, application_ids: Sequence[str], *, with_lake: bool 
     """Flag duplicates of these applications (both sides); returns the number of new flags."""
     if not application_ids:
         return 0
-    at = _store.now()
+    at = store.now()
     flags: list[dict[str, Any]] = []
     touched: set[str] = set(application_ids)
     for m in _pairs_in_ops(conn, application_ids):
@@ -214,17 +214,16 @@ def detect(conn: Connection, application_ids: Sequence[str], *, with_lake: bool 
     if with_lake:
         for m in _pairs_in_lake(conn, application_ids):
             flags.append({**m, "status": "open", "created_at": at})
-    new = _store.insert_ignore(conn, ob_duplicate_flag, flags)
-    _store.refresh_counts(conn, sorted(touched))
+    new = store.insert_ignore(conn, ob_duplicate_flag, flags)
+    store.refresh_counts(conn, sorted(touched))
     return new
 
 
 def flags_for(actor: User | None, application_id: str) -> pl.DataFrame:
     """The flags of one application, with a link (kind + id) to the other record."""
-    eng = _store.engine()
-    with _store.ops.read(eng) as conn:
-        app = _store.get_application(conn, application_id)
-        scope.require_view(actor, app["province_code"])
+    with store.read() as conn:
+        app = store.get_application(conn, application_id)
+        scope.require_view(actor, app["province_code"], store.application_missing(application_id))
         other = aliased(ob_application)
         rows = (
             conn.execute(
@@ -266,15 +265,14 @@ def resolve(
     Rejecting as duplicate goes through the workflow (reason ``duplicate``), so it is a
     decision like any other: audited, conditional, exported.
     """
-    from dashboard.onboarding import workflow
-
     if resolution not in RESOLUTIONS:
         raise ValidationFailed("onboarding.duplicate.unknown_resolution", resolution=resolution)
     if not (note or "").strip():
         raise ValidationFailed("onboarding.duplicate.note_required")
-    eng = _store.engine()
-    with _store.ops.write(eng) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    if len(note) > limits.NOTE:
+        raise ValidationFailed("error.text_too_long", max=limits.NOTE)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         flag = (
             conn.execute(select(ob_duplicate_flag).where(ob_duplicate_flag.c.flag_id == flag_id))
             .mappings()
@@ -282,17 +280,21 @@ def resolve(
         )
         if flag is None:
             raise NotFound("onboarding.duplicate.not_found", flag_id=flag_id)
-        app = _store.get_application(conn, flag["application_id"])
-        scope.require_act(actor, app["province_code"])
+        app = store.get_application(conn, flag["application_id"])
+        scope.require_act(
+            actor,
+            app["province_code"],
+            NotFound("onboarding.duplicate.not_found", flag_id=flag_id),
+        )
         if flag["status"] != "open":
             raise ValidationFailed("onboarding.duplicate.already_resolved", flag_id=flag_id)
-        user_id, username = _store.actor_fields(actor)
+        user_id, username = store.actor_fields(actor)
         values = {
             "status": resolution,
             "note": note.strip(),
             "resolved_by": user_id,
             "resolved_by_name": username,
-            "resolved_at": _store.now(),
+            "resolved_at": store.now(),
         }
         result = conn.execute(
             update(ob_duplicate_flag)
@@ -301,7 +303,7 @@ def resolve(
         )
         if result.rowcount != 1:
             raise ValidationFailed("onboarding.duplicate.already_resolved", flag_id=flag_id)
-        _store.refresh_counts(conn, [app["application_id"]])
+        store.refresh_counts(conn, [app["application_id"]])
         trail.add(
             "onboarding.duplicate.resolve",
             "ob_duplicate_flag",

@@ -12,17 +12,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 from sqlalchemy import case, select
 
-from dashboard.onboarding import _store, scope
+from dashboard.identity.user import User
+from dashboard.onboarding import scope, store
 from dashboard.onboarding.workflow import DECISION_ACTIONS
 from warehouse.ops_schema_onboarding import ob_application, ob_application_event, ob_listing_version
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
 
 APPLICATION_SCHEMA = {
     "event_id": pl.Int64,
@@ -96,7 +93,7 @@ def decisions_since(actor: User | None, since: datetime) -> Decisions:
     if provinces is not None:
         a_stmt = a_stmt.where(app.c.province_code.in_(list(provinces)))
         l_stmt = l_stmt.where(lv.c.province_code.in_(list(provinces)))
-    with _store.ops.read(_store.engine()) as conn:
+    with store.read() as conn:
         a_rows = [tuple(r) for r in conn.execute(a_stmt)]
         l_rows = [tuple(r) for r in conn.execute(l_stmt)]
     return Decisions(
@@ -127,7 +124,7 @@ def write_decisions(
     """Write the four files (applications and listings × CSV and JSON); return their paths."""
     decisions = decisions_since(actor, since)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = (now or _store.now()).strftime("%Y%m%dT%H%M%S")
+    stamp = (now or store.now()).strftime("%Y%m%dT%H%M%S")
     paths = []
     for name, df in (
         ("application_decisions", decisions.applications),

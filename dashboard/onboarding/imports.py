@@ -10,27 +10,30 @@ import dataclasses
 import hashlib
 import json
 import logging
+import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
-from dashboard.errors import PermissionDenied, ValidationFailed
-from dashboard.onboarding import _store, duplicates, scope, validators
+from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.identity import audit
+from dashboard.identity.user import User
+from dashboard.onboarding import duplicates, scope, store, validators
 from dashboard.onboarding.validators import CheckResult
-from etl.feeds.specs import APPLICATIONS
+from etl.feeds import APPLICATIONS, LINE, FeedReadError, parse_datetime_series, read_feed
+from warehouse import vocab
 from warehouse.ops_schema_onboarding import ob_application, ob_application_event
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
 
 log = logging.getLogger(__name__)
 
+# Where an application came from (applications.source.<source> in the catalogs).
+SOURCES = ("feed", "spreadsheet", "officer")
 FIELDS = (
     "seller_type",
     "name_th",
@@ -68,6 +71,10 @@ SHEET_FEED = dataclasses.replace(
         for c in APPLICATIONS.columns
     ),
 )
+# A provincial office's sheet lists its groups: hundreds of rows, a few thousand at most.
+# Beyond these the file is refused whole with a message, before it can fill the page.
+MAX_SHEET_MB = 10
+MAX_SHEET_ROWS = 5_000
 _TRUE = {"1", "true", "t", "yes", "y", "ใช่", "มี"}
 _FALSE = {"0", "false", "f", "no", "n", "ไม่ใช่", "ไม่มี", ""}
 
@@ -146,8 +153,8 @@ def _insert(
     ``submitted_at``, ``checks``); record their first event; flag duplicates."""
     if not rows:
         return []
-    at = _store.now()
-    user_id, username = _store.actor_fields(actor)
+    at = store.now()
+    user_id, username = store.actor_fields(actor)
     records, events = [], []
     for r in rows:
         checks: list[CheckResult] = r["checks"]
@@ -167,7 +174,7 @@ def _insert(
                 "count_open_flags": 0,
                 "count_check_errors": len(validators.errors(checks)),
                 "is_checklist_complete": False,
-                "checks_json": _store.dumps([c.as_dict() for c in checks]),
+                "checks_json": store.dumps([c.as_dict() for c in checks]),
                 "version": 1,
                 "created_at": at,
                 "updated_at": at,
@@ -184,13 +191,13 @@ def _insert(
                 "at": r.get("submitted_at") or at,
             }
         )
-    for part in _store.chunks(records):
+    for part in store.chunks(records):
         conn.execute(ob_application.insert(), list(part))
-    for part in _store.chunks(events):
+    for part in store.chunks(events):
         conn.execute(ob_application_event.insert(), list(part))
     ids = [r["application_id"] for r in records]
     duplicates.detect(conn, ids)
-    _store.refresh_counts(conn, ids)
+    store.refresh_counts(conn, ids)
     return ids
 
 
@@ -211,15 +218,15 @@ def create_application(
     scope.require_act(actor, values["province_code"])
     checks = _check(data, values)
     app_id = f"OF-{values['province_code']}-{uuid.uuid4().hex[:10].upper()}"
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         _insert(
             conn,
             [{**values, "application_id": app_id, "checks": checks}],
             source="officer",
             actor=actor,
         )
-        after = _store.get_application(conn, app_id)
+        after = store.get_application(conn, app_id)
         trail.add("onboarding.application.create", "ob_application", app_id, None, after)
     return after
 
@@ -235,21 +242,16 @@ def update_application(
     """Correct an open application's data (e.g. the new phone number the seller gave);
     the checks are run again and new duplicates flagged. ``expected_version`` is the
     version the officer's screen showed: a change by someone else since is a Conflict."""
-    from sqlalchemy import update
-
-    from dashboard.errors import Conflict
-    from dashboard.onboarding.workflow import OPEN_STATUSES
-
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ValidationFailed(
             "onboarding.application.unknown_field", fields=", ".join(sorted(unknown))
         )
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
-        before = _store.get_application(conn, application_id)
-        scope.require_act(actor, before["province_code"])
-        if before["status"] not in OPEN_STATUSES:
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
+        before = store.get_application(conn, application_id)
+        scope.require_act(actor, before["province_code"], store.application_missing(application_id))
+        if before["status"] not in vocab.APPLICATION_OPEN_STATUSES:
             raise ValidationFailed(
                 "onboarding.workflow.not_allowed", action="edit", status=before["status"]
             )
@@ -262,8 +264,8 @@ def update_application(
         new = {
             **values,
             "count_check_errors": len(validators.errors(checks)),
-            "checks_json": _store.dumps([c.as_dict() for c in checks]),
-            "updated_at": _store.now(),
+            "checks_json": store.dumps([c.as_dict() for c in checks]),
+            "updated_at": store.now(),
             "version": seen + 1,
         }
         result = conn.execute(
@@ -275,15 +277,15 @@ def update_application(
             .values(**new)
         )
         if result.rowcount != 1:
-            current = _store.get_application(conn, application_id)
+            current = store.get_application(conn, application_id)
             raise Conflict(
                 "onboarding.application.changed",
                 application_id=application_id,
                 at=current["updated_at"].isoformat(sep=" "),
             )
         duplicates.detect(conn, [application_id])
-        _store.refresh_counts(conn, [application_id])
-        after = _store.get_application(conn, application_id)
+        store.refresh_counts(conn, [application_id])
+        after = store.get_application(conn, application_id)
         trail.add("onboarding.application.edit", "ob_application", application_id, before, after)
     return after
 
@@ -316,8 +318,8 @@ def import_from_lake(actor: User | None, *, session_id: str | None = None) -> Fe
         feed = fetch_df(lake, "select * from seller_application order by application_id")
     finally:
         lake.close()
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         known = {
             r.application_id: (r.status, r.source_updated_at)
             for r in conn.execute(
@@ -373,20 +375,18 @@ def import_from_lake(actor: User | None, *, session_id: str | None = None) -> Fe
 
 
 def _apply_resubmission(
-    conn: Connection, actor: User | None, raw: Mapping[str, Any], trail: _store.AuditTrail
+    conn: Connection, actor: User | None, raw: Mapping[str, Any], trail: audit.AuditTrail
 ) -> None:
-    from sqlalchemy import update
-
     values = normalize(raw)
     checks = _check(raw, values)
-    before = _store.get_application(conn, raw["application_id"])
+    before = store.get_application(conn, raw["application_id"])
     changes = {
         **values,
         "source_updated_at": raw["updated_at"],
         "count_check_errors": len(validators.errors(checks)),
-        "checks_json": _store.dumps([c.as_dict() for c in checks]),
+        "checks_json": store.dumps([c.as_dict() for c in checks]),
         "status": "resubmitted",
-        "updated_at": _store.now(),
+        "updated_at": store.now(),
         "version": before["version"] + 1,
     }
     # The office's scope is the province it was filed in; a feed edit may not move it.
@@ -424,6 +424,15 @@ def _apply_resubmission(
 # ---------------------------------------------------------------- provincial spreadsheet
 
 
+_GOOD_COLUMNS = {
+    "name_th": pl.Utf8,
+    "seller_type": pl.Utf8,
+    "national_id": pl.Utf8,
+    "district_code": pl.Utf8,
+    "submitted_at": pl.Datetime("us"),
+}
+
+
 @dataclass(frozen=True)
 class PreviewRow:
     line_no: int
@@ -449,6 +458,16 @@ class ImportPreview:
     @property
     def bad(self) -> list[PreviewRow]:
         return [r for r in self.rows if not r.ok]
+
+    def good_frame(self) -> pl.DataFrame:
+        """The good rows as the preview lists them."""
+        return pl.DataFrame(
+            [
+                {"line_no": r.line_no, **{k: r.values.get(k) for k in _GOOD_COLUMNS}}
+                for r in self.good
+            ],
+            schema={"line_no": pl.Int64, **_GOOD_COLUMNS},
+        )
 
     def problems_frame(self) -> pl.DataFrame:
         """One row per problem: line, field check, message key and its params (JSON)."""
@@ -479,13 +498,11 @@ def read_sheet(data: bytes, file_name: str) -> pl.DataFrame:
     Reading is the ETL's applications reader (CSV in UTF-8 with or without BOM or
     Windows-874, or XLSX), told that a provincial sheet needs fewer columns than the feed.
     """
-    import tempfile
-
-    from etl.feeds.readers import LINE, FeedReadError, read_feed
-
     suffix = Path(file_name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValidationFailed("onboarding.import.unsupported_format", file_name=file_name)
+    if len(data) > MAX_SHEET_MB * 1024 * 1024:
+        raise ValidationFailed("onboarding.import.file_too_large", max_mb=MAX_SHEET_MB)
     with tempfile.TemporaryDirectory(prefix="postmart-sheet-") as tmp:
         path = Path(tmp) / f"sheet{suffix}"
         path.write_bytes(data)
@@ -493,13 +510,15 @@ def read_sheet(data: bytes, file_name: str) -> pl.DataFrame:
             df = read_feed(path, SHEET_FEED)
         except FeedReadError as exc:
             raise ValidationFailed("onboarding.import.unreadable", problem=exc.problem) from None
+    if df.height > MAX_SHEET_ROWS:
+        raise ValidationFailed(
+            "onboarding.import.too_many_rows", rows=df.height, max_rows=MAX_SHEET_ROWS
+        )
     return df.rename({c: c.strip().lower() for c in df.columns if c != LINE})
 
 
 def _parse_submitted(values: Iterable[Any]) -> list[datetime | None]:
     """BE or CE, ISO or day-first, Thai digits allowed (the ETL's parser does the work)."""
-    from etl.feeds.checks import parse_datetime_series
-
     s = pl.Series("v", [validators.ascii_digits(v) or None for v in values], dtype=pl.Utf8)
     return parse_datetime_series(s).to_list()
 
@@ -558,10 +577,10 @@ def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> Impor
         seen_ids.setdefault(app_id, line)
         values["submitted_at"] = submitted_at
         rows.append(PreviewRow(line, app_id, values, problems, raw))
-    with _store.ops.read(_store.engine()) as conn:
+    with store.read() as conn:
         ids = [r.application_id for r in rows]
         existing: set[str] = set()
-        for part in _store.chunks(ids):
+        for part in store.chunks(ids):
             existing.update(
                 conn.execute(
                     select(ob_application.c.application_id).where(
@@ -614,8 +633,8 @@ def confirm_import(
                     "checks": _check(row.raw, row.values),
                 }
             )
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         created = _insert(
             conn, to_save, source="spreadsheet", actor=actor, source_file=preview.file_name
         )

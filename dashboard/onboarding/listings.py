@@ -13,18 +13,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, and_, func, select, update
 
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from dashboard.onboarding import _store, scope
+from dashboard.identity import audit
+from dashboard.identity.user import User
+from dashboard.onboarding import scope, store
 from dashboard.onboarding.validators import CheckResult
+from warehouse import limits
 from warehouse.ops_schema_onboarding import ob_listing_version, ob_reason_code, ob_restricted_term
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
 
 # A price beyond 5× or below a fifth of the category's median is worth a second look.
 PRICE_RATIO_LIMIT = Decimal(5)
@@ -43,6 +43,13 @@ CONTENT_FIELDS = (
     "has_photo",
 )
 COLD_CLASSES = frozenset({"chilled", "frozen"})
+# The moderation page shows this many versions; the count is of the whole queue.
+PAGE_ROWS = 200
+
+
+def _missing(listing_id: str) -> NotFound:
+    """The answer for a listing that does not exist, or that the user may not see."""
+    return NotFound("onboarding.listing.not_found", listing_id=listing_id)
 
 
 # ---------------------------------------------------------------- checks (pure)
@@ -235,9 +242,9 @@ def _insert_version(
         "province_code": province_code,
         "status": status,
         "count_check_problems": len(checks),
-        "checks_json": _store.dumps([c.as_dict() for c in checks]),
+        "checks_json": store.dumps([c.as_dict() for c in checks]),
         "source_updated_at": source_updated_at,
-        "submitted_at": submitted_at or _store.now(),
+        "submitted_at": submitted_at or store.now(),
     }
     conn.execute(ob_listing_version.insert().values(**row))
     return row
@@ -289,8 +296,8 @@ def import_from_lake(actor: User | None, *, session_id: str | None = None) -> Li
         lake.close()
     medians = category_medians()
     inserted = versions = 0
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         terms = load_terms(conn)
         n = (
             select(
@@ -370,12 +377,12 @@ def submit_edit(
     """Record an edit (an officer on the seller's behalf): a new pending version. The
     approved version, if any, stays on sale until this one is approved."""
     medians = category_medians()
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         latest = _latest(conn, listing_id)
         if latest is None:
-            raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
-        scope.require_act(actor, latest["province_code"])
+            raise _missing(listing_id)
+        scope.require_act(actor, latest["province_code"], _missing(listing_id))
         unknown = set(changes) - (set(CONTENT_FIELDS) - {"seller_id"})
         if unknown:
             raise ValidationFailed(
@@ -422,9 +429,13 @@ _QUEUE_SCHEMA = {
 
 
 def moderation_queue(
-    actor: User | None, *, status: str = "pending", province_code: str | None = None
+    actor: User | None,
+    *,
+    status: str = "pending",
+    province_code: str | None = None,
+    limit: int | None = None,
 ) -> pl.DataFrame:
-    """Versions waiting for a decision in the user's provinces, oldest first."""
+    """Versions waiting for a decision in the user's provinces, oldest first (``limit``)."""
     provinces = scope.visible_provinces(actor)
     lv = ob_listing_version
     a = lv.alias("a")
@@ -454,16 +465,44 @@ def moderation_queue(
     if province_code:
         stmt = stmt.where(lv.c.province_code == province_code)
     stmt = stmt.order_by(lv.c.submitted_at, lv.c.listing_id, lv.c.version)
-    with _store.ops.read(_store.engine()) as conn:
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with store.read() as conn:
         rows = [
             tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in conn.execute(stmt)
         ]
     return pl.DataFrame(rows, schema=_QUEUE_SCHEMA, orient="row")
 
 
-def get_listing(actor: User | None, listing_id: str) -> dict[str, Any]:
-    """Every version, the one on sale, and the newest version's checks."""
-    with _store.ops.read(_store.engine()) as conn:
+@dataclass(frozen=True)
+class ModerationView:
+    """What the listings page shows: the oldest rows of one status, and how many there are."""
+
+    rows: pl.DataFrame
+    count: int
+    limit: int
+
+
+def moderation_view(
+    actor: User | None, *, status: str = "pending", limit: int = PAGE_ROWS
+) -> ModerationView:
+    """The moderation queue page in one call: the first ``limit`` rows and the count."""
+    provinces = scope.visible_provinces(actor)
+    lv = ob_listing_version
+    count = select(func.count()).select_from(lv).where(lv.c.status == status)
+    if provinces is not None:
+        count = count.where(lv.c.province_code.in_(list(provinces)))
+    rows = moderation_queue(actor, status=status, limit=limit)
+    with store.read() as conn:
+        total = conn.execute(count).scalar_one()
+    return ModerationView(rows=rows, count=int(total), limit=limit)
+
+
+def get_listing(actor: User | None, listing_id: str, version: int | None = None) -> dict[str, Any]:
+    """A listing as its page shows it: every version, the one on sale, the version asked
+    for (``shown``, the newest when ``version`` is None or unknown), that version's checks
+    (only the newest version is checked), and the decisions the user may take on it."""
+    with store.read() as conn:
         versions = [
             dict(r)
             for r in conn.execute(
@@ -473,21 +512,27 @@ def get_listing(actor: User | None, listing_id: str) -> dict[str, Any]:
             ).mappings()
         ]
     if not versions:
-        raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
-    scope.require_view(actor, versions[-1]["province_code"])
+        raise _missing(listing_id)
+    scope.require_view(actor, versions[-1]["province_code"], _missing(listing_id))
     on_sale = [v for v in versions if v["status"] == "approved"]
     latest = versions[-1]
+    shown = next((v for v in versions if v["version"] == version), latest)
+    checks = json.loads(latest["checks_json"]) if latest["checks_json"] else []
+    may_decide = shown["status"] == "pending" and scope.can_act(actor, shown["province_code"])
     return {
         "listing_id": listing_id,
         "versions": versions,
         "latest": latest,
+        "shown": shown,
         "on_sale": on_sale[-1] if on_sale else None,
-        "checks": json.loads(latest["checks_json"]) if latest["checks_json"] else [],
+        "checks": checks,
+        "shown_checks": checks if shown["version"] == latest["version"] else [],
+        "allowed_decisions": list(DECISIONS) if may_decide else [],
     }
 
 
 def on_sale_version(listing_id: str) -> dict[str, Any] | None:
-    with _store.ops.read(_store.engine()) as conn:
+    with store.read() as conn:
         row = (
             conn.execute(
                 select(ob_listing_version)
@@ -513,7 +558,7 @@ def _decide_in(
     listing_id: str,
     version: int,
     decision: str,
-    trail: _store.AuditTrail,
+    trail: audit.AuditTrail,
     reason_code: str | None,
     note: str | None,
 ) -> dict[str, Any]:
@@ -530,9 +575,9 @@ def _decide_in(
         .first()
     )
     if row is None:
-        raise NotFound("onboarding.listing.not_found", listing_id=listing_id)
+        raise _missing(listing_id)
     row = dict(row)
-    scope.require_act(actor, row["province_code"])
+    scope.require_act(actor, row["province_code"], _missing(listing_id))
     kind = REASON_KIND.get(decision)
     if kind:
         if (
@@ -549,8 +594,10 @@ def _decide_in(
             raise ValidationFailed(
                 "onboarding.workflow.unknown_reason", reason_code=reason_code or ""
             )
-    at = _store.now()
-    user_id, username = _store.actor_fields(actor)
+    if note and len(note) > limits.NOTE:
+        raise ValidationFailed("error.text_too_long", max=limits.NOTE)
+    at = store.now()
+    user_id, username = store.actor_fields(actor)
     values = {
         "status": DECISIONS[decision],
         "decided_at": at,
@@ -619,8 +666,8 @@ def decide(
     session_id: str | None = None,
 ) -> dict[str, Any]:
     """Approve, reject (reason required) or request changes (reason required) on one version."""
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         return _decide_in(conn, actor, listing_id, version, decision, trail, reason_code, note)
 
 

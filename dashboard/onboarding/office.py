@@ -2,26 +2,28 @@
 reasons, by district and month; approved sellers and their sales from the lake.
 
 One ops query fetches the few columns needed for the user's provinces; polars does the
-grouping. Sales come from one lake query bound to the approved sellers' ids.
+grouping. Sales are the lake's paid-order sales (``mart_paid_order``) in the home pages'
+window, by the seller's province, so this page and the home page show the same figure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import duckdb
 import polars as pl
 from sqlalchemy import select
 
-from dashboard.onboarding import _store, scope
+from dashboard import home
+from dashboard.identity.user import User
+from dashboard.onboarding import scope, store
+from warehouse import query, vocab
+from warehouse.lake import LakeMissing, connect_reader
 from warehouse.ops_schema_onboarding import ob_application, ob_reason_code
 
-if TYPE_CHECKING:
-    from dashboard.auth import User
-
-# Orders that brought the seller money (cancelled, unpaid and refunded ones did not).
-SALE_STATUSES = ("paid", "shipped", "delivered")
+# The sellers tab lists the best sellers first, this many.
+SELLERS_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,17 @@ class OfficeFigures:
     by_month: pl.DataFrame  # month, count_submitted, count_decided, median_days_to_decision
     rejection_reasons: pl.DataFrame  # reason_code, label_th, label_en, count
     median_days_to_decision: float | None
-    sellers: pl.DataFrame  # seller_id, name_th, district_code, status, count_orders, sales_thb
+    # The best-selling approved sellers (SELLERS_SHOWN of them): seller_id, name_th,
+    # district_code, status, count_orders, sales_thb; and how many approved sellers there are.
+    sellers: pl.DataFrame
+    count_sellers: int = 0
+    # Sales of the scope's sellers in the home pages' window (the figure the home page
+    # shows), and the window: {"start", "end"}; None when there is no lake.
+    sales_thb: float = 0.0
+    sales_window: dict[str, Any] | None = None
 
 
+_SALES_SCHEMA = {"seller_id": pl.Utf8, "count_orders": pl.Int64, "sales_thb": pl.Float64}
 _APP_SCHEMA = {
     "application_id": pl.Utf8,
     "province_code": pl.Utf8,
@@ -73,7 +83,7 @@ def office_figures(
         stmt = stmt.where(a.c.province_code.in_(list(provinces)))
     if province_code:
         stmt = stmt.where(a.c.province_code == province_code)
-    with _store.ops.read(_store.engine()) as conn:
+    with store.read() as conn:
         rows = [tuple(r) for r in conn.execute(stmt)]
         labels = [
             tuple(r)
@@ -98,10 +108,7 @@ def office_figures(
             pl.len().alias("count_applications"),
             (pl.col("status") == "approved").sum().alias("count_approved"),
             (pl.col("status") == "rejected").sum().alias("count_rejected"),
-            pl.col("status")
-            .is_in(["submitted", "in_review", "needs_information", "resubmitted"])
-            .sum()
-            .alias("count_open"),
+            pl.col("status").is_in(vocab.APPLICATION_OPEN_STATUSES).sum().alias("count_open"),
             pl.col("days_to_decision").median().alias("median_days_to_decision"),
         )
         .sort("district_code")
@@ -130,18 +137,16 @@ def office_figures(
     )
     median = apps["days_to_decision"].median()
     approved = apps.filter(
-        pl.col("status").is_in(["approved", "suspended"]), pl.col("seller_id").is_not_null()
+        pl.col("status").is_in(vocab.SELLER_APPLICATION_STATUSES),
+        pl.col("seller_id").is_not_null(),
     )
     sellers = approved.select("seller_id", "name_th", "district_code", "status")
-    if with_sales:
-        sellers = sellers.join(
-            _sales(approved["seller_id"].to_list(), lake), on="seller_id", how="left"
-        )
-    else:
-        sellers = sellers.with_columns(
-            pl.lit(None, pl.Int64).alias("count_orders"),
-            pl.lit(None, pl.Float64).alias("sales_thb"),
-        )
+    sales, sales_thb, period = (
+        _sales((province_code,) if province_code else provinces, lake)
+        if with_sales
+        else (pl.DataFrame(schema=_SALES_SCHEMA), 0.0, None)
+    )
+    sellers = sellers.join(sales, on="seller_id", how="left")
     sellers = sellers.with_columns(
         pl.col("count_orders").fill_null(0), pl.col("sales_thb").fill_null(0.0)
     ).sort(["sales_thb", "seller_id"], descending=[True, False])
@@ -151,35 +156,30 @@ def office_figures(
         by_month,
         reasons,
         float(median) if median is not None else None,
-        sellers,
+        sellers.head(SELLERS_SHOWN),
+        sellers.height,
+        sales_thb,
+        period,
     )
 
 
-def _sales(seller_ids: list[str], lake: duckdb.DuckDBPyConnection | None) -> pl.DataFrame:
-    empty = pl.DataFrame(
-        schema={"seller_id": pl.Utf8, "count_orders": pl.Int64, "sales_thb": pl.Float64}
-    )
-    if not seller_ids:
-        return empty
-    from warehouse.lake import LakeMissing, connect_reader
-    from warehouse.query import fetch_df
-
+def _sales(
+    provinces: tuple[str, ...] | None, lake: duckdb.DuckDBPyConnection | None
+) -> tuple[pl.DataFrame, float, dict[str, Any] | None]:
+    """Each seller's sales in the home pages' window, their total, and the window."""
+    empty = pl.DataFrame(schema=_SALES_SCHEMA)
     own = lake is None
     if own:
         try:
             lake = connect_reader()
         except LakeMissing:
-            return empty
+            return empty, 0.0, None
     try:
-        df = fetch_df(
-            lake,
-            "select seller_id, count(*)::bigint as count_orders, "
-            "sum(total_thb)::double as sales_thb from fct_order "
-            "where seller_id in (select unnest(?)) and status in (select unnest(?)) "
-            "group by seller_id",
-            [seller_ids, list(SALE_STATUSES)],
-        )
+        period = home.window(home.as_of(lake))
+        scope_params = {"national": provinces is None, "provinces": list(provinces or ())}
+        df = query.run(lake, "onboarding/seller_sales", **period, **scope_params)
     finally:
         if own:
             lake.close()
-    return df.cast({"seller_id": pl.Utf8, "count_orders": pl.Int64, "sales_thb": pl.Float64})
+    df = df.cast(_SALES_SCHEMA)
+    return df, float(df["sales_thb"].sum() or 0.0), period

@@ -1,41 +1,28 @@
-"""Who may see and act on onboarding records, by role and province.
+"""Who may see and act on onboarding records: the rules of ``identity.authz`` applied to
+the onboarding roles (``ONBOARDING_VIEWERS``, ``ONBOARDING_ACTORS``).
 
 Enforced here, in the services, never only by hiding a widget: a provincial officer sees
 and acts on the provinces in their scope; an admin everywhere; a ministry user sees every
 province and never acts; other roles have no business in onboarding.
+
+A record of a province the user may not see answers exactly as a record that does not
+exist (``NotFound``): "not in your province" would tell an officer which ids exist
+elsewhere.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dashboard.errors import NotFound, PermissionDenied
+from dashboard.identity import authz
+from dashboard.identity.user import User
 
-from dashboard.errors import NotSignedIn, PermissionDenied
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
-
-# "system" is the command line (authz.CLI_ACTOR): it already holds the DB, so it may do
-# what an admin may.
-ACTING_ROLES = frozenset({"provincial_officer", "admin", "system"})
-VIEWING_ROLES = frozenset({"provincial_officer", "admin", "ministry", "system"})
-NATIONAL_ROLES = frozenset({"admin", "ministry", "system"})
-ALL_PROVINCE_ACTORS = frozenset({"admin", "system"})
-
-
-def _signed_in(user: User | None) -> User:
-    if user is None:
-        raise NotSignedIn()
-    return user
+VIEWERS = authz.ONBOARDING_VIEWERS
+ACTORS = authz.ONBOARDING_ACTORS
 
 
 def visible_provinces(user: User | None) -> tuple[str, ...] | None:
     """The provinces the user may see; None means every province."""
-    user = _signed_in(user)
-    if user.role not in VIEWING_ROLES:
-        raise PermissionDenied("onboarding.scope.role_not_allowed", role=user.role)
-    if user.role in NATIONAL_ROLES:
-        return None
-    return tuple(user.province_codes)
+    return authz.visible_provinces(user, VIEWERS)
 
 
 def can_see(user: User | None, province_code: str) -> bool:
@@ -44,31 +31,29 @@ def can_see(user: User | None, province_code: str) -> bool:
 
 
 def can_act(user: User | None, province_code: str) -> bool:
-    if user is None or user.role not in ACTING_ROLES:
-        return False
-    return user.role in ALL_PROVINCE_ACTORS or province_code in user.province_codes
+    return authz.may_act_in(user, province_code, ACTORS)
 
 
-def require_view(user: User | None, province_code: str) -> User:
-    user = _signed_in(user)
+def require_view(user: User | None, province_code: str, not_found: NotFound) -> User:
+    """The user, when they may see a record of ``province_code``; else ``not_found`` —
+    the same answer as for a record that does not exist."""
+    user = authz.signed_in(user)
     if not can_see(user, province_code):
-        raise PermissionDenied(
-            "onboarding.scope.province_not_in_scope", province_code=province_code
-        )
+        raise not_found
     return user
 
 
-def _fresh(user: User | None) -> User:
-    """The user as the ops DB has it now: a disabled account or a changed scope takes effect
-    on the next action, not at the next sign-in."""
-    from dashboard import authz
+def require_act(user: User | None, province_code: str, not_found: NotFound | None = None) -> User:
+    """The fresh user, when they may act on a record of ``province_code``.
 
-    return authz.current(_signed_in(user))
-
-
-def require_act(user: User | None, province_code: str) -> User:
-    user = _fresh(user)
-    if user.role not in ACTING_ROLES:
+    For an existing record pass ``not_found``: a record the user may not even see is
+    refused as missing. Without it (a new record the user is filing in a province they
+    chose) the province is named in the refusal.
+    """
+    user = authz.current(user)
+    if not_found is not None and not can_see(user, province_code):
+        raise not_found
+    if user.role not in ACTORS:
         raise PermissionDenied("onboarding.scope.read_only", role=user.role)
     if not can_act(user, province_code):
         raise PermissionDenied(
@@ -79,7 +64,4 @@ def require_act(user: User | None, province_code: str) -> User:
 
 def acting_provinces(user: User | None) -> tuple[str, ...] | None:
     """Provinces the user may act in; None means all (admin). Raises for read-only roles."""
-    user = _fresh(user)
-    if user.role not in ACTING_ROLES:
-        raise PermissionDenied("onboarding.scope.read_only", role=user.role)
-    return None if user.role in ALL_PROVINCE_ACTORS else tuple(user.province_codes)
+    return authz.acting_provinces(user, ACTORS)

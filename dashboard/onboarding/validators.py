@@ -17,15 +17,11 @@ import phonenumbers
 from stdnum import exceptions as stdnum_errors
 from stdnum.th import moa, pin, tin
 
+from warehouse import limits
+from warehouse.vocab import SELLER_TYPES
+
 Severity = Literal["error", "warning"]
 
-SELLER_TYPES = (
-    "community_enterprise",
-    "otop_producer",
-    "farmer_group",
-    "housewife_group",
-    "individual",
-)
 
 # Bank codes from DOMAIN.md. GSB, GHB and BAAC — the banks rural sellers use — issue
 # 12-digit accounts; the others 10.
@@ -143,10 +139,6 @@ def check_juristic_id(value: object, *, required: bool = False) -> CheckResult:
     except stdnum_errors.InvalidChecksum:
         return _bad("juristic_id", "checksum")
     return _ok("juristic_id", value=number)
-
-
-def normalize_ce_code(value: object) -> str:
-    return digits_only(value)
 
 
 def check_ce_code(value: object, *, required: bool = False) -> CheckResult:
@@ -307,8 +299,11 @@ def check_seller_type(seller_type: object) -> CheckResult:
 
 
 def check_name(name_th: object, name_en: object) -> CheckResult:
-    if not str(name_th or "").strip() and not str(name_en or "").strip():
+    th, en = str(name_th or "").strip(), str(name_en or "").strip()
+    if not th and not en:
         return _bad("name", "missing")
+    if max(len(th), len(en)) > limits.NAME:
+        return _bad("name", "too_long", max=limits.NAME)
     return _ok("name")
 
 

@@ -12,15 +12,18 @@ told, through ``Conflict``, who changed it and when.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, select, update
 
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from dashboard.onboarding import _store, checklist, scope
+from dashboard.identity import audit
+from dashboard.identity.user import User
+from dashboard.onboarding import checklist, scope, store
+from warehouse import limits, vocab
 from warehouse.ops_schema_onboarding import (
     ob_application,
     ob_application_event,
@@ -28,20 +31,9 @@ from warehouse.ops_schema_onboarding import (
     ob_reason_code,
 )
 
-if TYPE_CHECKING:
-    from dashboard.auth import User
-
-STATUSES = (
-    "submitted",
-    "in_review",
-    "needs_information",
-    "resubmitted",
-    "approved",
-    "rejected",
-    "suspended",
-)
-OPEN_STATUSES = ("submitted", "in_review", "needs_information", "resubmitted")
-DECIDED_STATUSES = ("approved", "rejected")
+STATUSES = vocab.APPLICATION_STATUSES
+OPEN_STATUSES = vocab.APPLICATION_OPEN_STATUSES
+DECIDED_STATUSES = vocab.APPLICATION_DECIDED_STATUSES
 
 # action → {status it may start from: status it leads to}
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -60,9 +52,21 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 # Which managed reason list an action draws from; None = a note alone is enough.
 REASON_KIND: dict[str, str | None] = {"reject": "application_reject", "suspend": "suspend"}
+MAX_NOTE_LENGTH = limits.NOTE
 NOTE_REQUIRED = frozenset({"reject", "suspend", "reinstate", "request_information"})
 # Actions that are decisions for the export and the office's "days to decision".
-DECISION_ACTIONS = frozenset({"approve", "reject", "request_information", "suspend", "reinstate"})
+DECISION_ACTIONS = frozenset(vocab.DECISION_ACTIONS)
+
+
+# An application's history as its page lists it.
+_HISTORY_SCHEMA = {
+    "at": pl.Datetime("us"),
+    "action": pl.Utf8,
+    "to_status": pl.Utf8,
+    "reason_code": pl.Utf8,
+    "note": pl.Utf8,
+    "actor_name": pl.Utf8,
+}
 
 
 def next_status(current: str, action: str) -> str:
@@ -124,6 +128,8 @@ def _check_reason(conn: Connection, action: str, reason_code: str | None, note: 
         ).first()
         if found is None:
             raise ValidationFailed("onboarding.workflow.unknown_reason", reason_code=reason_code)
+    if note and len(note) > MAX_NOTE_LENGTH:
+        raise ValidationFailed("error.text_too_long", max=MAX_NOTE_LENGTH)
     if action in NOTE_REQUIRED and not (note or "").strip():
         raise ValidationFailed("onboarding.workflow.note_required", action=action)
 
@@ -145,7 +151,7 @@ def apply_transition(
     actor: User | None,
     application_id: str,
     action: str,
-    trail: _store.AuditTrail,
+    trail: audit.AuditTrail,
     *,
     reason_code: str | None = None,
     note: str | None = None,
@@ -153,10 +159,10 @@ def apply_transition(
     now: Any = None,
 ) -> dict[str, Any]:
     """One transition inside the caller's write transaction; returns the row after it."""
-    app = _store.get_application(conn, application_id)
+    app = store.get_application(conn, application_id)
     # Resubmission is the seller's step; an officer records it on their behalf, so the
     # same scope rule applies to every action.
-    scope.require_act(actor, app["province_code"])
+    scope.require_act(actor, app["province_code"], store.application_missing(application_id))
     seen = expected_status or app["status"]
     if app["status"] != seen:
         raise _conflict(conn, app)
@@ -170,8 +176,8 @@ def apply_transition(
         blockers = approval_blockers(app)
         if blockers:
             raise ValidationFailed(blockers[0], application_id=application_id, blockers=blockers)
-    at = now or _store.now()
-    user_id, username = _store.actor_fields(actor)
+    at = now or store.now()
+    user_id, username = store.actor_fields(actor)
     values: dict[str, Any] = {"status": to, "updated_at": at, "version": app["version"] + 1}
     if action in ("approve", "reject"):
         values.update(
@@ -196,7 +202,7 @@ def apply_transition(
         .values(**values)
     )
     if result.rowcount != 1:
-        raise _conflict(conn, _store.get_application(conn, application_id))
+        raise _conflict(conn, store.get_application(conn, application_id))
     conn.execute(
         ob_application_event.insert().values(
             application_id=application_id,
@@ -230,8 +236,8 @@ def transition(
     ``expected_status`` is the status the officer saw on screen: if someone changed it
     since, the officer gets Conflict instead of acting on stale information.
     """
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
         after = apply_transition(
             conn,
             actor,
@@ -257,10 +263,9 @@ def reject(
 
 def get(actor: User | None, application_id: str) -> dict[str, Any]:
     """One application with its checks, checklist, flags and history, if the user may see it."""
-    eng = _store.engine()
-    with _store.ops.read(eng) as conn:
-        app = _store.get_application(conn, application_id)
-        scope.require_view(actor, app["province_code"])
+    with store.read() as conn:
+        app = store.get_application(conn, application_id)
+        scope.require_view(actor, app["province_code"], store.application_missing(application_id))
         docs = {
             r.item_code: {
                 "state": r.state,
@@ -288,11 +293,86 @@ def get(actor: User | None, application_id: str) -> dict[str, Any]:
     app["checks"] = json.loads(app["checks_json"]) if app["checks_json"] else []
     app["checklist"] = [{"item": i, **docs.get(i, {"state": None})} for i in required]
     app["events"] = events
+    app["history"] = pl.DataFrame(
+        [{k: e.get(k) for k in _HISTORY_SCHEMA} for e in events], schema=_HISTORY_SCHEMA
+    )
+    app["is_open"] = app["status"] in OPEN_STATUSES
     app["approval_blockers"] = approval_blockers(app)
     app["allowed_actions"] = (
         allowed_actions(app["status"]) if scope.can_act(actor, app["province_code"]) else []
     )
     return app
+
+
+def set_documents(
+    actor: User | None,
+    application_id: str,
+    items: Mapping[str, tuple[str | None, str | None]],
+    *,
+    session_id: str | None = None,
+) -> bool:
+    """Accept, reject or waive checklist items — ``{item: (state, note)}`` — in one
+    transaction: either every change is saved or, when one is refused, none is. Items
+    whose state and note are unchanged (or have no state chosen) are left alone. Returns
+    whether the checklist is complete."""
+    with store.write() as conn:
+        trail = audit.AuditTrail(conn, actor, session_id)
+        app = store.get_application(conn, application_id)
+        scope.require_act(actor, app["province_code"], store.application_missing(application_id))
+        if app["status"] not in OPEN_STATUSES:
+            raise _conflict(conn, app)
+        current = {
+            r["item_code"]: dict(r)
+            for r in conn.execute(
+                select(ob_document_check).where(
+                    ob_document_check.c.application_id == application_id
+                )
+            ).mappings()
+        }
+        user_id, username = store.actor_fields(actor)
+        for item, (state, note) in items.items():
+            note = (note or "").strip() or None
+            before = current.get(item)
+            if not state or (before and (before["state"], before["note"]) == (state, note)):
+                continue
+            checklist.validate_item(app["seller_type"], bool(app["juristic_id"]), item, state, note)
+            values = {
+                "state": state,
+                "note": note,
+                "checked_by": user_id,
+                "checked_by_name": username,
+                "checked_at": store.now(),
+            }
+            if before is None:
+                conn.execute(
+                    ob_document_check.insert().values(
+                        application_id=application_id, item_code=item, **values
+                    )
+                )
+            else:
+                conn.execute(
+                    update(ob_document_check)
+                    .where(
+                        ob_document_check.c.application_id == application_id,
+                        ob_document_check.c.item_code == item,
+                    )
+                    .values(**values)
+                )
+            trail.add(
+                "onboarding.document.set",
+                "ob_document_check",
+                f"{application_id}/{item}",
+                before,
+                {"item_code": item, **values},
+            )
+        store.refresh_counts(conn, [application_id])
+        return bool(
+            conn.execute(
+                select(ob_application.c.is_checklist_complete).where(
+                    ob_application.c.application_id == application_id
+                )
+            ).scalar_one()
+        )
 
 
 def set_document(
@@ -305,62 +385,7 @@ def set_document(
     session_id: str | None = None,
 ) -> bool:
     """Accept, reject or waive one checklist item; returns whether the checklist is complete."""
-    with _store.ops.write(_store.engine()) as conn:
-        trail = _store.AuditTrail(conn, actor, session_id)
-        app = _store.get_application(conn, application_id)
-        scope.require_act(actor, app["province_code"])
-        if app["status"] not in OPEN_STATUSES:
-            raise _conflict(conn, app)
-        checklist.validate_item(app["seller_type"], bool(app["juristic_id"]), item, state, note)
-        before = (
-            conn.execute(
-                select(ob_document_check).where(
-                    ob_document_check.c.application_id == application_id,
-                    ob_document_check.c.item_code == item,
-                )
-            )
-            .mappings()
-            .first()
-        )
-        user_id, username = _store.actor_fields(actor)
-        values = {
-            "state": state,
-            "note": (note or "").strip() or None,
-            "checked_by": user_id,
-            "checked_by_name": username,
-            "checked_at": _store.now(),
-        }
-        if before is None:
-            conn.execute(
-                ob_document_check.insert().values(
-                    application_id=application_id, item_code=item, **values
-                )
-            )
-        else:
-            conn.execute(
-                update(ob_document_check)
-                .where(
-                    ob_document_check.c.application_id == application_id,
-                    ob_document_check.c.item_code == item,
-                )
-                .values(**values)
-            )
-        _store.refresh_counts(conn, [application_id])
-        complete = bool(
-            conn.execute(
-                select(ob_application.c.is_checklist_complete).where(
-                    ob_application.c.application_id == application_id
-                )
-            ).scalar_one()
-        )
-        trail.add(
-            "onboarding.document.set",
-            "ob_document_check",
-            f"{application_id}/{item}",
-            dict(before) if before else None,
-            {"item_code": item, **values},
-        )
-    return complete
+    return set_documents(actor, application_id, {item: (state, note)}, session_id=session_id)
 
 
 @dataclass(frozen=True)
@@ -369,12 +394,36 @@ class BulkResult:
     refused: dict[str, str]  # application_id → message key of the reason
 
 
+@dataclass(frozen=True)
+class BulkCandidates:
+    """The confirmation listing of a bulk approval, split for display."""
+
+    frame: pl.DataFrame  # see bulk_approval_candidates
+
+    @property
+    def clean(self) -> list[dict[str, Any]]:
+        return self.frame.filter(pl.col("is_clean")).to_dicts()
+
+    @property
+    def blocked(self) -> list[dict[str, Any]]:
+        return self.frame.filter(~pl.col("is_clean")).to_dicts()
+
+    @property
+    def clean_ids(self) -> list[str]:
+        return self.frame.filter(pl.col("is_clean"))["application_id"].to_list()
+
+
+def bulk_approval_view(actor: User | None, application_ids: Sequence[str]) -> BulkCandidates:
+    """The confirmation listing of a bulk approval, ready for the page."""
+    return BulkCandidates(bulk_approval_candidates(actor, application_ids))
+
+
 def bulk_approval_candidates(actor: User | None, application_ids: Sequence[str]) -> pl.DataFrame:
     """The confirmation listing: which of these would be approved, and why the others not."""
     provinces = scope.acting_provinces(actor)
     rows = []
-    with _store.ops.read(_store.engine()) as conn:
-        for part in _store.chunks(list(application_ids)):
+    with store.read() as conn:
+        for part in store.chunks(list(application_ids)):
             for r in conn.execute(
                 select(ob_application).where(ob_application.c.application_id.in_(part))
             ).mappings():
@@ -433,7 +482,7 @@ def bulk_approve(
 def reason_codes(kind: str, language: str = "th") -> list[tuple[str, str]]:
     """(code, label) of the active reasons of a kind, for a select box."""
     label = ob_reason_code.c.label_th if language == "th" else ob_reason_code.c.label_en
-    with _store.ops.read(_store.engine()) as conn:
+    with store.read() as conn:
         return [
             (code, text)
             for code, text in conn.execute(

@@ -7,6 +7,7 @@ import polars as pl
 
 from etl.demo import vocab
 from etl.demo.common import DAY_S, choice, rng_for
+from warehouse.vocab import CATEGORIES
 
 LISTING_STATES = ("approved", "pending", "changes_requested", "rejected")
 LISTING_STATE_WEIGHTS = (0.86, 0.06, 0.04, 0.04)
@@ -41,7 +42,7 @@ def listing_frame(seed: int, sellers: pl.DataFrame, n_listings: int, end_s: int)
     extra = rng.choice(n_sellers, size=max(n_listings - n_sellers, 0), p=_tail(rng, n_sellers))
     owner = np.sort(np.concatenate([np.arange(n_sellers), extra]))
     n = len(owner)
-    category = choice(rng, vocab.CATEGORIES, vocab.CATEGORY_WEIGHTS, n)
+    category = choice(rng, CATEGORIES, vocab.CATEGORY_WEIGHTS, n)
     counts = cat.group_by("category_code").len()
     per_cat = dict(zip(counts["category_code"], counts["len"], strict=True))
     first_of = {c: int(cat["product_no"].filter(cat["category_code"] == c).min()) for c in per_cat}

@@ -15,6 +15,7 @@ import polars as pl
 from etl.demo import calendar, vocab
 from etl.demo.common import DAY_S, HOUR_S, choice, rng_for
 from etl.demo.world import World
+from warehouse.vocab import PAYMENT_CHANNELS
 
 NEVER = np.iinfo(np.int64).max
 SERVICES = ("EMS", "REG", "PCL", "LGP", "LGP_PLUS")
@@ -29,7 +30,7 @@ SHIPPING_FEE = {
     "COLD": (12000, 2500),
 }
 FREE_SHIPPING_FROM = 50_000  # satang: sellers often ship free above 500 THB
-CHANNELS = ("promptpay", "card", "mobile_banking", "counter", "ewallet", "cod")
+CHANNELS = PAYMENT_CHANNELS
 CHANNEL_WEIGHTS = (0.38, 0.12, 0.18, 0.05, 0.11, 0.16)
 GATEWAYS = ("2C2P", "Opn", "GB Prime Pay", "KBank", "SCB")
 CHANNEL_GATEWAYS = {  # the gateways that offer a channel, with their shares

@@ -15,6 +15,7 @@ import polars as pl
 
 from etl.demo import ids, vocab
 from etl.demo.common import DAY_S, HOUR_S, choice, pick_within, rng_for
+from warehouse.vocab import SELLER_TYPES
 
 # Bangkok has 8 % of the population but few community producers.
 BANGKOK_SELLER_DAMPING = 0.25
@@ -92,9 +93,9 @@ def _names(rng: np.random.Generator, people: pl.DataFrame) -> pl.DataFrame:
     first = np.array(vocab.FIRST_NAMES)[rng.integers(0, len(vocab.FIRST_NAMES), n)]
     last = np.array(vocab.LAST_NAMES)[rng.integers(0, len(vocab.LAST_NAMES), n)]
     trade = np.array(vocab.TRADES)[rng.integers(0, len(vocab.TRADES), n)]
-    prefix_th = {i: GROUP_NAME.get(t, ("", ""))[0] for i, t in enumerate(vocab.SELLER_TYPES)}
-    suffix_en = {i: GROUP_NAME.get(t, ("", ""))[1] for i, t in enumerate(vocab.SELLER_TYPES)}
-    kinds = dict(zip(vocab.SELLER_TYPES, range(len(vocab.SELLER_TYPES)), strict=True))
+    prefix_th = {i: GROUP_NAME.get(t, ("", ""))[0] for i, t in enumerate(SELLER_TYPES)}
+    suffix_en = {i: GROUP_NAME.get(t, ("", ""))[1] for i, t in enumerate(SELLER_TYPES)}
+    kinds = dict(zip(SELLER_TYPES, range(len(SELLER_TYPES)), strict=True))
     return people.with_columns(
         _kind=pl.col("seller_type").replace_strict(kinds, return_dtype=pl.Int32),
         _first_th=pl.Series(first[:, 0]),
@@ -152,7 +153,7 @@ def applicants(
         pl.col("name_th").alias("sub_th"),
         pl.col("name_en").alias("sub_en"),
     )
-    seller_type = choice(rng, vocab.SELLER_TYPES, vocab.SELLER_TYPE_WEIGHTS, n)
+    seller_type = choice(rng, SELLER_TYPES, vocab.SELLER_TYPE_WEIGHTS, n)
     lo = np.array([MEMBERS[t][0] for t in seller_type])
     hi = np.array([MEMBERS[t][1] for t in seller_type])
     members = lo + np.floor(rng.random(n) ** 1.6 * (hi - lo + 1)).astype(np.int64)

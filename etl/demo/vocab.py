@@ -7,13 +7,6 @@ mangosteen May–August, mango March–May, lychee May–June, tangerine Novembe
 
 from __future__ import annotations
 
-SELLER_TYPES = (
-    "community_enterprise",
-    "otop_producer",
-    "farmer_group",
-    "housewife_group",
-    "individual",
-)
 SELLER_TYPE_WEIGHTS = (0.3, 0.25, 0.15, 0.15, 0.15)
 
 FIRST_NAMES = (
@@ -82,7 +75,6 @@ TRADES = (
     ("ประมงพื้นบ้าน", "Small-scale Fishery"),
 )
 
-CATEGORIES = ("food", "beverage", "textile", "household", "herbal")
 CATEGORY_WEIGHTS = (0.42, 0.12, 0.16, 0.14, 0.16)
 
 # category, title_th, title_en, price_lo, price_hi, weight_lo, weight_hi, temperature, season

@@ -11,14 +11,14 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Kinds of column a feed can carry; each has one parser and one "bad value" reason.
-# "digits" is an identifier people write with dashes, spaces or Thai digits (IDs, accounts).
-KINDS = ("text", "id", "digits", "int", "decimal", "float", "timestamp", "date", "bool")
+from warehouse import limits, vocab
 
 
 @dataclass(frozen=True)
 class Column:
     name: str  # lake column
+    # text, id, digits (an identifier people write with dashes, spaces or Thai digits),
+    # int, decimal, float, timestamp, date or bool: each has one parser and one reason.
     kind: str = "text"
     required: bool = False
     source: str | None = None  # header in the file when it differs from the lake name
@@ -28,6 +28,14 @@ class Column:
     @property
     def header(self) -> str:
         return self.source or self.name
+
+    @property
+    def max_length(self) -> int | None:
+        """The longest text the column may hold (warehouse/limits.py); None for numbers,
+        dates and yes/no, whose parsers bound them."""
+        if self.kind not in ("text", "id", "digits"):
+            return None
+        return limits.max_length(self.name, self.kind)
 
 
 @dataclass(frozen=True)
@@ -52,36 +60,16 @@ class Feed:
         return {c.header for c in self.columns if c.required}
 
 
-ORDER_STATUSES = (
-    "pending_payment",
-    "paid",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "returned",
-    "refunded",
-)
-CATEGORIES = ("food", "beverage", "textile", "household", "herbal")
-BRANCH_TYPES = ("post_office", "licensed_post_office", "counter", "shop")
-SELLER_TYPES = (
-    "community_enterprise",
-    "otop_producer",
-    "farmer_group",
-    "housewife_group",
-    "individual",
-)
-APPLICATION_STATUSES = (
-    "submitted",
-    "in_review",
-    "needs_information",
-    "resubmitted",
-    "approved",
-    "rejected",
-)
-LISTING_STATUSES = ("pending", "approved", "rejected", "changes_requested")
-TEMPERATURE_CLASSES = ("ambient", "chilled", "frozen")
-PAYOUT_STATUSES = ("scheduled", "paid", "held", "failed")
-TXN_TYPES = ("charge", "refund", "chargeback", "cod")
+# The codes a feed may carry come from the one vocabulary (warehouse/vocab.py).
+ORDER_STATUSES = vocab.ORDER_STATUSES
+CATEGORIES = vocab.CATEGORIES
+BRANCH_TYPES = vocab.BRANCH_TYPES
+SELLER_TYPES = vocab.SELLER_TYPES
+APPLICATION_STATUSES = vocab.APPLICATION_FEED_STATUSES
+LISTING_STATUSES = vocab.LISTING_FEED_STATUSES
+TEMPERATURE_CLASSES = vocab.TEMPERATURE_CLASSES
+PAYOUT_STATUSES = vocab.PAYOUT_STATUSES
+TXN_TYPES = vocab.TXN_TYPES
 
 C = Column
 
@@ -337,6 +325,10 @@ _DETECT_ORDER = (
 
 class UnknownFeed(ValueError):
     """The file's name and header match no feed."""
+
+
+# The file types some feed reads (an upload of any other type is refused).
+FEED_FILE_SUFFIXES = frozenset({".csv", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx"})
 
 
 def file_format(path: Path) -> str:

@@ -49,6 +49,7 @@ REASONS: dict[str, str] = {
     "unknown_seller": "refers to a seller not in the lake",
     "outside_thailand": "coordinates outside Thailand",
     "duplicate_in_file": "the same record appears again later in this file (the later one wins)",
+    "too_long": "longer than this field may be (see docs/feeds.md, limits)",
 }
 
 _TRUE = ("true", "t", "1", "yes", "y", "ใช่", "จริง")
@@ -179,10 +180,30 @@ def _columns_past_satang(raw: pl.DataFrame, feed: Feed) -> set[str]:
     return out
 
 
-def _error_expr(col: Column, value: pl.Expr, raw_dtype: pl.DataType | None = None) -> pl.Expr:
+def _columns_too_long(raw: pl.DataFrame, feed: Feed) -> set[str]:
+    """Text columns whose longest value may pass its limit. One cheap probe (the longest
+    value in bytes, never fewer than its characters) spares a clean file the exact rule."""
+    text = [
+        c
+        for c in feed.columns
+        if c.max_length is not None and c.header in raw.columns and raw.schema[c.header] == pl.Utf8
+    ]
+    if not text or not raw.height:
+        return set()
+    longest = raw.select(pl.col(c.header).str.len_bytes().max() for c in text).row(0, named=True)
+    return {c.header for c in text if (longest[c.header] or 0) > c.max_length}
+
+
+def _error_expr(
+    col: Column, value: pl.Expr, raw_dtype: pl.DataType | None = None, long_text: bool = False
+) -> pl.Expr:
     """The first failing rule of one column as a reason code, else null."""
     present = pl.col(col.header).is_not_null()
     chain = pl.when(~present).then(pl.lit("missing_value" if col.required else None, pl.Utf8))
+    if long_text:
+        chain = chain.when(pl.col(col.header).str.len_chars() > col.max_length).then(
+            pl.lit("too_long")
+        )
     bad_value = {
         "digits": ("not_digits", ~value.str.contains(r"^[0-9]+$")),
         "int": ("not_an_integer", value.is_null()),
@@ -246,9 +267,13 @@ def _parse_all(raw: pl.DataFrame, feed: Feed) -> tuple[pl.DataFrame, dict[str, p
         [raw.drop(LINE), typed.drop(LINE).rename(lambda c: "_v_" + c)], how="horizontal"
     )
     past_satang = _columns_past_satang(raw, feed)
+    long_text = _columns_too_long(raw, feed)
     errors = checks.select(
         _error_expr(
-            c, pl.col("_v_" + c.name), raw.schema[c.header] if c.header in past_satang else None
+            c,
+            pl.col("_v_" + c.name),
+            raw.schema[c.header] if c.header in past_satang else None,
+            long_text=c.header in long_text,
         ).alias(c.name)
         for c in feed.columns
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from etl.cli import CommandError
 from etl.feeds.specs import FEEDS_BY_NAME
 
 
@@ -19,6 +21,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
         bar.set_description(message[:50])
         bar.update(max(0, round(fraction * 100) - bar.n))
 
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise CommandError(f"etl load: no such file or folder: {', '.join(missing)}")
     try:
         results = load_files(
             args.paths, feed=args.feed, loaded_by=args.loaded_by, progress=progress

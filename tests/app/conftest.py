@@ -14,7 +14,8 @@ from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, i18n
+from dashboard import i18n
+from dashboard.admin import accounts
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
 

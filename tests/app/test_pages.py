@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth, i18n
-from dashboard.ui import SESSION_USER
+from dashboard import i18n
+from dashboard.identity import auth
+from dashboard.ui.session import SESSION_USER
 from warehouse.lake import connect_reader
 
 from .conftest import (

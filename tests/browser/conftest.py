@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import accounts, authz
+from dashboard.admin import accounts
+from dashboard.identity import authz
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
 
@@ -205,3 +206,24 @@ def page(browser: object) -> Iterator[object]:
 def screenshot(page: object, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# Streamlit's tables draw on a canvas (glide-data-grid); an accessible copy of the visible
+# rows sits in the DOM, one cell per ``glide-cell-<column>-<row>`` (column 0 is the row
+# marker of a selectable table). Rows are this tall, the header as tall as a row.
+TABLE_ROW_PX = 35
+
+
+def table(page: object, index: int = 0) -> object:
+    return page.locator('[data-testid="stDataFrame"]').nth(index)
+
+
+def table_cell(page: object, row: int, column: int = 1, index: int = 0) -> str:
+    """The text of a visible cell of the ``index``-th table (data columns count from 1)."""
+    return table(page, index).locator(f'[data-testid="glide-cell-{column}-{row}"]').inner_text()
+
+
+def select_table_row(page: object, row: int, index: int = 0) -> None:
+    """Select a visible row of a single-row-selection table by clicking its row marker."""
+    box = table(page, index).locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + TABLE_ROW_PX * (row + 1) + TABLE_ROW_PX / 2)

@@ -9,13 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import authz, i18n
+from dashboard import i18n, registry
 
 from .conftest import LOCKED_USER, Server, screenshot
 
 pytestmark = pytest.mark.browser
 
-PAGE_URLS = ["", *authz.PAGES, "sign_in"]
+PAGE_URLS = ["", *registry.PAGE_KEYS, "sign_in"]
 # What each page shows once past its guard; none of it may reach an anonymous visitor.
 DATA_SELECTORS = [
     '[data-testid="stMetric"]',

@@ -13,9 +13,19 @@ from collections.abc import Iterator
 import pytest
 from app.test_onboarding_pages import Seeded, make_pin, seed_onboarding
 
-from dashboard import accounts, auth, i18n
+from dashboard import i18n
+from dashboard.admin import accounts
+from dashboard.identity import auth
 
-from .conftest import BrowserEnv, Server, screenshot, seeding, serve
+from .conftest import (
+    BrowserEnv,
+    Server,
+    screenshot,
+    seeding,
+    select_table_row,
+    serve,
+    table_cell,
+)
 from .test_browser import NAV_LINKS, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -77,7 +87,10 @@ def see(page, text: str) -> None:
 
 
 def open_application(page, app_id: str, name: str) -> None:
-    choose(page, th("applications.open"), th("applications.option", id=app_id, name=name))
+    """Open an application as an officer who has its number does: type it."""
+    box = page.get_by_label(th("applications.open_by_id"))
+    box.fill(app_id)
+    box.press("Enter")
     page.get_by_role(
         "heading", name=th("applications.detail_title", id=app_id, name=name)
     ).wait_for(state="visible")
@@ -187,14 +200,16 @@ def test_officer_reviews_imports_and_moderates(onboarding, page) -> None:
     wait_idle(page)
     screenshot(page, "26-import-saved")
 
-    # Listing moderation: the checks, then a decision.
+    # Listing moderation: select the first row of the queue, see its checks, decide.
     open_page(page, "listings")
-    choose_nth(page, th("listings.open"), 1)
+    first = table_cell(page, row=0)
+    select_table_row(page, row=0)
     page.get_by_role("heading", name=th("listings.checks")).wait_for(state="visible")
+    assert f"listing={first}%2F" in page.url or f"listing={first}/" in page.url
     wait_idle(page)
     screenshot(page, "27-listing-checks")
     page.get_by_role("button", name=th("applications.submit_decision"), exact=True).click()
-    page.locator('[data-testid="stAlertContentSuccess"]').wait_for(state="visible")
+    page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(state="visible")
     wait_idle(page)
     assert th("onboarding.listing.decision.approve") in page.inner_text("body")
     screenshot(page, "28-listing-approved")
@@ -211,7 +226,10 @@ def test_officer_of_another_province_cannot_open_them(onboarding, page) -> None:
     error = page.locator('[data-testid="stAlertContentError"]')
     error.wait_for(state="visible")
     wait_idle(page)
-    assert th("onboarding.scope.province_not_in_scope", province_code="50") in error.inner_text()
+    # The answer for a missing application: nothing says it exists in Chiang Mai.
+    assert th("onboarding.application.not_found", application_id=seeded.flagged) in (
+        error.inner_text()
+    )
     assert seeded.flagged not in "".join(page.get_by_role("heading").all_inner_texts())
     # Their own queue holds Phang Nga's: the twin's flag points at Chiang Mai's record.
     choose(page, th("applications.flag_filter"), th("applications.flagged"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from etl_helpers import write_csv
 
-from etl.cli import main
+from dashboard.cli import main
 from warehouse.settings import Settings
 
 

@@ -44,7 +44,7 @@ def test_sigkill_mid_load_leaves_nothing_and_rerun_loads_once(
 ):
     path = _orders_file(frames, tmp_path / "orders_kill.parquet")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "etl", "load", str(path)],
+        [sys.executable, "-m", "dashboard.cli", "etl", "load", str(path)],
         env=_env(lake, **{PAUSE_BEFORE_COMMIT_ENV: "60"}),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -116,7 +116,7 @@ def test_second_writer_gets_a_clear_busy_message(
     short = load_settings()
     with writer_lock(short):
         proc = subprocess.run(
-            [sys.executable, "-m", "etl.cli", "etl", "load", str(path)],
+            [sys.executable, "-m", "dashboard.cli", "etl", "load", str(path)],
             env=_env(lake, POSTMART_WRITER_LOCK_TIMEOUT_S="0.5"),
             cwd=ROOT,
             capture_output=True,

@@ -13,7 +13,7 @@ import geothai
 import pytest
 from sqlalchemy.engine import make_url
 
-from dashboard.auth import User
+from dashboard.identity.user import User
 from warehouse import ops
 
 PG_ENV = "POSTMART_TEST_PG_URL"
@@ -120,7 +120,8 @@ def sqlite_db(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _make_user(username: str, role: str, provinces: tuple[str, ...] = ()) -> User:
-    from dashboard import accounts, authz
+    from dashboard.admin import accounts
+    from dashboard.identity import authz
 
     user, _password = accounts.create_user(
         authz.CLI_ACTOR,

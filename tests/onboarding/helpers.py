@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.auth import User
+from dashboard.identity.user import User
 from dashboard.onboarding import checklist, imports, workflow
 
 

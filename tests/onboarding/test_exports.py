@@ -9,10 +9,10 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from dashboard import authz
+from dashboard.cli import main as postmart
+from dashboard.identity import authz
 from dashboard.onboarding import exports, listings, workflow
-from dashboard.onboarding._store import now
-from etl.cli import main as postmart
+from dashboard.onboarding.store import now
 
 from .helpers import new_application
 from .lake import write_lake

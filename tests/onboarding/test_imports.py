@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.errors import PermissionDenied
+from dashboard.errors import NotFound, PermissionDenied
 from dashboard.onboarding import imports, queue, workflow
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
@@ -167,7 +167,7 @@ def test_officer_entered_application_is_attributed(sqlite_db, users, app_data) -
 
 
 def test_feed_import_is_idempotent_and_takes_resubmissions(sqlite_db, users, app_data) -> None:
-    from dashboard import authz
+    from dashboard.identity import authz
 
     base = app_data("82")
     feed = [
@@ -222,7 +222,7 @@ def test_feed_import_is_idempotent_and_takes_resubmissions(sqlite_db, users, app
 
 
 def test_cli_import_feed(sqlite_db, app_data, capsys) -> None:
-    from etl.cli import main as postmart
+    from dashboard.cli import main as postmart
 
     row = {
         **app_data("82"),
@@ -252,5 +252,5 @@ def test_officer_corrects_an_application_and_checks_rerun(sqlite_db, users, app_
         imports.update_application(
             officer, app["application_id"], {"name_th": "x"}, expected_version=app["version"]
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another province's application: as if there were none
         imports.update_application(users["bkk"], app["application_id"], {"name_th": "x"})

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import authz
-from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.errors import Conflict, NotFound, ValidationFailed
+from dashboard.identity import authz
 from dashboard.onboarding import listings
 from dashboard.onboarding.listings import Term, listing_checks
 
@@ -148,9 +148,11 @@ def test_queue_checks_and_decisions(sqlite_db, users) -> None:
         listings.decide(users["pn_b"], "L-1", 1, "reject", reason_code="misleading")
     assert exc.value.params["by"] == "pn_officer_a"
 
-    with pytest.raises(PermissionDenied):
+    # Another province's listing answers as a missing one.
+    with pytest.raises(NotFound) as seen:
         listings.get_listing(users["bkk"], "L-1")
-    with pytest.raises(PermissionDenied):
+    assert seen.value.key == "onboarding.listing.not_found"
+    with pytest.raises(NotFound):
         listings.decide(users["bkk"], "L-2", 1, "approve")
 
 
@@ -220,4 +222,4 @@ def test_bulk_decisions_with_a_reason(sqlite_db, users) -> None:
         note="ราคาไม่ตรงตลาด",
     )
     assert result.decided == [("L-1", 1), ("L-2", 1)]
-    assert result.refused == {"L-OLD-0/1": "onboarding.scope.province_not_in_scope"}
+    assert result.refused == {"L-OLD-0/1": "onboarding.listing.not_found"}

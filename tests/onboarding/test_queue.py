@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from dashboard.errors import PermissionDenied
 from dashboard.onboarding import queue, workflow
-from dashboard.onboarding._store import now
 from dashboard.onboarding.queue import QueueFilter
+from dashboard.onboarding.store import now
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
 
@@ -105,7 +105,7 @@ def test_bulk_approval_of_clean_applications(sqlite_db, users, app_data) -> None
     result = workflow.bulk_approve(officer, wanted, note="ตรวจครบแล้ว")
     assert sorted(result.approved) == sorted(clean)
     assert set(result.refused) == {incomplete, bad, other_province}
-    assert result.refused[other_province] == "onboarding.scope.province_not_in_scope"
+    assert result.refused[other_province] == "onboarding.application.not_found"
     assert workflow.get(users["bkk"], other_province)["status"] == "submitted"
     with pytest.raises(PermissionDenied):
         workflow.bulk_approve(users["ministry"], clean)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from dashboard.auth import User
+from dashboard.identity.user import User
 from dashboard.onboarding import workflow
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application_event

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import authz
+from dashboard.identity import authz
 from dashboard.onboarding import imports, office, queue, workflow
 from dashboard.onboarding.queue import QueueFilter
 from warehouse.lake import connect_reader

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
+from dashboard.errors import AppError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from dashboard.onboarding import workflow
 from dashboard.onboarding.workflow import TRANSITIONS, next_status
 from warehouse import ops
@@ -179,14 +179,26 @@ def test_stale_screen_is_a_conflict(ops_db, users, app_data) -> None:
     assert exc.value.params["by"] == "pn_officer_b"
 
 
+def _answer(call, *args):  # noqa: ANN001, ANN202
+    """What a refused call answers: the error's class and message key."""
+    with pytest.raises(AppError) as exc:
+        call(*args)
+    return type(exc.value), exc.value.key
+
+
 def test_scope_officer_of_another_province_neither_sees_nor_acts(ops_db, users, app_data) -> None:
     app_id = new_application(users["pn_a"], app_data())
-    with pytest.raises(PermissionDenied):
-        workflow.get(users["bkk"], app_id)
-    with pytest.raises(PermissionDenied):
-        workflow.approve(users["bkk"], app_id)
-    with pytest.raises(PermissionDenied):
-        workflow.set_document(users["bkk"], app_id, "id_card_copy", "accepted")
+    bkk = users["bkk"]
+    # Another province's application answers exactly as one that does not exist, so an
+    # officer cannot learn which ids exist elsewhere.
+    for call, args in (
+        (workflow.get, ()),
+        (workflow.approve, ()),
+        (workflow.set_document, ("id_card_copy", "accepted")),
+    ):
+        elsewhere = _answer(call, bkk, app_id, *args)
+        assert elsewhere == _answer(call, bkk, "OF-82-NO-SUCH-ID", *args)
+        assert elsewhere == (NotFound, "onboarding.application.not_found")
     # Ministry sees, never acts; an admin acts anywhere.
     assert workflow.get(users["ministry"], app_id)["allowed_actions"] == []
     with pytest.raises(PermissionDenied) as exc:
@@ -196,7 +208,8 @@ def test_scope_officer_of_another_province_neither_sees_nor_acts(ops_db, users, 
 
 
 def test_disabled_officer_cannot_act_with_an_old_session(ops_db, users, app_data) -> None:
-    from dashboard import accounts, authz
+    from dashboard.admin import accounts
+    from dashboard.identity import authz
 
     app_id = new_application(users["pn_a"], app_data())
     accounts.set_active(authz.CLI_ACTOR, users["pn_b"].user_id, False)

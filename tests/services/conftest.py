@@ -14,8 +14,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from dashboard import accounts, authz
-from dashboard.auth import User
+from dashboard.admin import accounts
+from dashboard.identity import authz
+from dashboard.identity.user import User
 from warehouse import ops
 from warehouse.lake import connect_writer
 from warehouse.settings import Settings, load_settings

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import accounts, audit, auth, authz
+from dashboard.admin import accounts, audit_log
+from dashboard.cli import main as postmart
 from dashboard.errors import PermissionDenied
-from etl.cli import main as postmart
+from dashboard.identity import audit, auth, authz
 from warehouse import ops
 from warehouse.settings import Settings
 
@@ -107,7 +108,7 @@ def test_user_changes_are_audited_without_password_hashes(
     user, _ = make_user("provincial_officer", province_codes=("82",))
     accounts.update_user(admin, user.user_id, province_codes=("82", "83"), session_id="s1")
     accounts.reset_password(admin, user.user_id)
-    log = audit.browse(admin)
+    log = audit_log.browse(admin)
     assert not log.filter(log["after"].str.contains("argon2")).height
     assert not log.filter(log["after"].str.contains("password_hash")).height
     change = log.filter(action="user.updated").row(0, named=True)
@@ -124,11 +125,11 @@ def test_user_changes_are_audited_without_password_hashes(
 
 def test_browse_filters_and_export(make_user: MakeUser, admin: auth.User) -> None:
     _some_entries(3)
-    assert audit.browse(admin, action="test.event").height == 3
-    assert audit.browse(admin, username="cli", action="test.event", limit=2).height == 2
-    today = auth.now_utc().astimezone(audit.LOCAL_TZ).date()
-    assert audit.browse(admin, since=today, until=today, action="test.event").height == 3
-    csv_bytes = audit.export_csv(admin, action="test.event")
+    assert audit_log.browse(admin, action="test.event").height == 3
+    assert audit_log.browse(admin, username="cli", action="test.event", limit=2).height == 2
+    today = auth.now_utc().astimezone(audit_log.LOCAL_TZ).date()
+    assert audit_log.browse(admin, since=today, until=today, action="test.event").height == 3
+    csv_bytes = audit_log.export_csv(admin, action="test.event")
     assert csv_bytes.startswith("\ufeff".encode())
     assert "ภูเก็ต" in csv_bytes.decode("utf-8")
     assert csv_bytes.decode("utf-8").count("\n") == 4
@@ -140,6 +141,6 @@ def test_browse_filters_and_export(make_user: MakeUser, admin: auth.User) -> Non
 def test_only_admins_read_the_log(make_user: MakeUser, role: str) -> None:
     user, _ = make_user(role)
     with pytest.raises(PermissionDenied):
-        audit.browse(user)
+        audit_log.browse(user)
     with pytest.raises(PermissionDenied):
-        audit.export_csv(user)
+        audit_log.export_csv(user)

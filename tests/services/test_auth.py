@@ -8,9 +8,10 @@ import json
 import pytest
 from sqlalchemy import update
 
-from dashboard import accounts, audit, auth, authz
-from dashboard.auth import AccountLocked, SignInFailed
+from dashboard.admin import accounts, audit_log
 from dashboard.errors import NotSignedIn, ValidationFailed
+from dashboard.identity import auth, authz
+from dashboard.identity.auth import AccountLocked, SignInFailed
 from warehouse import ops
 from warehouse.ops_schema import users
 from warehouse.settings import Settings
@@ -19,7 +20,7 @@ from .conftest import MakeUser
 
 
 def _actions(admin: auth.User, settings: Settings) -> list[str]:
-    return audit.browse(admin, settings=settings)["action"].to_list()[::-1]
+    return audit_log.browse(admin, settings=settings)["action"].to_list()[::-1]
 
 
 def test_sign_in_returns_the_account_and_is_audited(
@@ -29,7 +30,7 @@ def test_sign_in_returns_the_account_and_is_audited(
     user = auth.sign_in("  " + officer.username.upper(), password, session_id="s-1")
     assert user.username == officer.username
     assert user.province_codes == ("82", "83")
-    entry = audit.browse(admin, action="auth.sign_in", settings=ops_settings).row(0, named=True)
+    entry = audit_log.browse(admin, action="auth.sign_in", settings=ops_settings).row(0, named=True)
     assert (entry["username"], entry["role"], entry["session_id"]) == (
         officer.username,
         "provincial_officer",
@@ -49,7 +50,7 @@ def test_every_failure_looks_the_same(
     with pytest.raises(SignInFailed) as err:
         auth.sign_in(name, attempt, session_id="s")
     assert err.value.key == "auth.sign_in_failed" and err.value.params == {}
-    entry = audit.browse(admin, action="auth.sign_in_failed").row(0, named=True)
+    entry = audit_log.browse(admin, action="auth.sign_in_failed").row(0, named=True)
     assert entry["username"] == name
     assert attempt not in (entry["after"] or "")  # the password never reaches the log
 
@@ -128,7 +129,7 @@ def test_change_password(make_user: MakeUser, admin: auth.User) -> None:
     assert not signed_in.must_change_password
     with pytest.raises(SignInFailed):
         auth.sign_in(user.username, password, session_id="s")
-    entry = audit.browse(admin, action="auth.password_changed").row(0, named=True)
+    entry = audit_log.browse(admin, action="auth.password_changed").row(0, named=True)
     assert entry["before"] is None and entry["after"] is None
 
 
@@ -137,7 +138,7 @@ def test_language_persists_per_user(make_user: MakeUser, admin: auth.User) -> No
     assert user.language == "th"
     assert auth.set_language(user, "en", session_id="s").language == "en"
     assert auth.sign_in(user.username, password, session_id="s").language == "en"
-    entry = audit.browse(admin, action="auth.language_changed").row(0, named=True)
+    entry = audit_log.browse(admin, action="auth.language_changed").row(0, named=True)
     assert (json.loads(entry["before"]), json.loads(entry["after"])) == (
         {"language": "th"},
         {"language": "en"},

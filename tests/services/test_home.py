@@ -9,10 +9,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import accounts, authz
-from dashboard.auth import User
+from dashboard.admin import accounts
 from dashboard.errors import NotFound, NotSignedIn
-from dashboard.services.home import HomeFigures, home_figures
+from dashboard.home import HomeFigures, home_figures
+from dashboard.identity import authz
+from dashboard.identity.user import User
 from warehouse.lake import connect_reader
 from warehouse.settings import Settings
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import audit, auth
+from dashboard.admin import audit_log, loads
 from dashboard.errors import PermissionDenied, ValidationFailed
-from dashboard.services import loads
+from dashboard.identity import auth
 from warehouse.lake import connect_writer
 from warehouse.settings import Settings
 
@@ -58,7 +58,7 @@ def test_same_name_twice_keeps_both(admin: auth.User) -> None:
     first = loads.save_upload(admin, "orders.csv", b"1")
     second = loads.save_upload(admin, "orders.csv", b"2")
     assert (first.name, second.name) == ("orders.csv", "orders-2.csv")
-    assert audit.browse(admin, action="data.upload").height == 2
+    assert audit_log.browse(admin, action="data.upload").height == 2
 
 
 def test_loading_outside_the_inbox_is_refused(admin: auth.User, tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_a_load_is_audited_and_its_quarantine_readable(
     assert len(results) == 1 and results[0].status == "loaded", results
     result = results[0]
     assert seen and seen[-1] == 1.0
-    entry = audit.browse(admin, action="data.load").row(0, named=True)
+    entry = audit_log.browse(admin, action="data.load").row(0, named=True)
     assert entry["entity_id"] == result.load_id
     assert json.loads(entry["after"])["count_read"] == result.count_read == 2
     ledger = loads.ledger(admin)

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from dashboard import accounts, audit, authz
-from dashboard.auth import User
+from dashboard import registry
+from dashboard.admin import accounts, audit_log, loads
 from dashboard.errors import NotSignedIn, PermissionDenied
-from dashboard.services import loads
+from dashboard.identity import authz
+from dashboard.identity.user import User
 from warehouse.settings import Settings
 
 from .conftest import MakeUser
@@ -49,28 +50,28 @@ def ops_settings(settings: Settings) -> Settings:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_navigation_lists_exactly_the_role_pages(role: str) -> None:
-    assert authz.allowed_pages(_bare(role)) == PAGES_OF[role]
+    assert registry.allowed_pages(_bare(role)) == PAGES_OF[role]
 
 
 @pytest.mark.parametrize(("role", "page"), [(r, p) for r in ROLES for p in ALL_PAGES])
 def test_require_page(role: str, page: str) -> None:
     user = _bare(role)
     if page in PAGES_OF[role]:
-        assert authz.require_page(user, page) is user
+        assert registry.require_page(user, page) is user
     else:
         with pytest.raises(PermissionDenied):
-            authz.require_page(user, page)
+            registry.require_page(user, page)
 
 
 @pytest.mark.parametrize("page", [*ALL_PAGES, "no_such_page"])
 def test_anonymous_gets_no_page(page: str) -> None:
     with pytest.raises(NotSignedIn):
-        authz.require_page(None, page)
+        registry.require_page(None, page)
 
 
 def test_unknown_page_is_refused_even_to_admins() -> None:
     with pytest.raises(PermissionDenied):
-        authz.require_page(_bare("admin"), "no_such_page")
+        registry.require_page(_bare("admin"), "no_such_page")
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,8 @@ ADMIN_ONLY: dict[str, Callable[[User, int, Settings], object]] = {
     "update_user": lambda a, uid, s: accounts.update_user(a, uid, display_name="Changed"),
     "set_active": lambda a, uid, s: accounts.set_active(a, uid, False),
     "reset_password": lambda a, uid, s: accounts.reset_password(a, uid),
-    "audit.browse": lambda a, uid, s: audit.browse(a),
-    "audit.export_csv": lambda a, uid, s: audit.export_csv(a),
+    "audit.browse": lambda a, uid, s: audit_log.browse(a),
+    "audit.export_csv": lambda a, uid, s: audit_log.export_csv(a),
     "loads.list_inbox": lambda a, uid, s: loads.list_inbox(a),
     "loads.save_upload": lambda a, uid, s: loads.save_upload(a, "orders.csv", b"x"),
     "loads.run_loads": lambda a, uid, s: loads.run_loads(a, [], None),

@@ -1,20 +1,13 @@
--- Monthly sales (as in sellers.sql) for the scope, the 12 calendar months up to $end.
+-- Monthly sales (mart_paid_order.sales_thb) for the scope, the 12 calendar months up to $end.
 -- grain: one row per month with sales.
-with sellers as (
-    select seller_id
-    from lake.dim_seller
-    where $national or list_contains($provinces, province_code)
-),
-
-final as (
+with final as (
     select
-        cast(date_trunc('month', fct_order.ordered_at) as date) as month,
-        cast(sum(fct_order.subtotal_thb) as double) as value
-    from lake.fct_order
-    join sellers on sellers.seller_id = fct_order.seller_id
-    where fct_order.ordered_at >= date_trunc('month', $end) - interval 11 month
-      and fct_order.ordered_at <= $end
-      and fct_order.status in ('paid', 'shipped', 'delivered')
+        cast(date_trunc('month', ordered_at) as date) as month,
+        cast(sum(sales_thb) as double) as value
+    from lake.mart_paid_order
+    where ($national or list_contains($provinces, seller_province_code))
+      and ordered_at >= date_trunc('month', $end) - interval 11 month
+      and ordered_at <= $end
     group by 1
 )
 

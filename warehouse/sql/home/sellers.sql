@@ -2,8 +2,7 @@
 -- grain: one row.
 -- $national (boolean) or $provinces (varchar[]): the scope, by the seller's province.
 -- $start, $end: the window, orders placed in ($start, $end].
--- Sales = goods value (subtotal_thb, shipping excluded) of paid orders: status paid,
--- shipped or delivered; unpaid, cancelled, returned and refunded orders are left out.
+-- Sales: mart_paid_order.sales_thb (goods value of paid orders, shipping excluded).
 with sellers as (
     select seller_id, status, coalesce(is_low_income, false) as is_low_income
     from lake.dim_seller
@@ -11,12 +10,11 @@ with sellers as (
 ),
 
 paid_orders as (
-    select sellers.is_low_income, fct_order.subtotal_thb as sales_thb
-    from lake.fct_order
-    join sellers on sellers.seller_id = fct_order.seller_id
-    where fct_order.ordered_at > $start
-      and fct_order.ordered_at <= $end
-      and fct_order.status in ('paid', 'shipped', 'delivered')
+    select is_low_income, sales_thb
+    from lake.mart_paid_order
+    where ($national or list_contains($provinces, seller_province_code))
+      and ordered_at > $start
+      and ordered_at <= $end
 ),
 
 final as (

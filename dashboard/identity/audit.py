@@ -15,43 +15,24 @@ verify`` prints somewhere else (a briefing, a ticket) to anchor it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import hashlib
-import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import Any
 
-import polars as pl
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
+from dashboard.identity.user import User
 from warehouse import ops
 from warehouse.ops_schema import GENESIS_HASH, audit_chain_head, audit_log
 from warehouse.settings import Settings
 
-if TYPE_CHECKING:
-    from dashboard.auth import User
-
-# Dates and naive datetimes given to browse() are Thai wall-clock time, as the UI shows.
-LOCAL_TZ = ZoneInfo("Asia/Bangkok")
 # Keys never written into before/after, whatever a caller passes.
 _SECRET_KEYS = frozenset({"password", "password_hash", "old_password", "new_password"})
 _MAX_TEXT = 200
-BROWSE_COLUMNS = (
-    "id",
-    "at",
-    "username",
-    "role",
-    "action",
-    "entity",
-    "entity_id",
-    "before",
-    "after",
-    "session_id",
-)
 
 
 @dataclass(frozen=True)
@@ -187,87 +168,50 @@ def record(
         )
 
 
-def _as_utc(value: dt.date | dt.datetime, *, end_of_day: bool) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        start = dt.datetime.combine(value, dt.time(), LOCAL_TZ)
-        value = start + dt.timedelta(days=1) if end_of_day else start
-    elif value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
-    return value.astimezone(dt.UTC)
+def json_ready(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row as plain JSON values, for before/after states and exports."""
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, dt.datetime):
+            out[k] = v.isoformat(sep=" ")
+        elif v is None or isinstance(v, str | int | float | bool):
+            out[k] = v
+        else:
+            out[k] = str(v)
+    return out
 
 
-def browse(
-    actor: User,
-    *,
-    action: str | None = None,
-    username: str | None = None,
-    since: dt.date | dt.datetime | None = None,
-    until: dt.date | dt.datetime | None = None,
-    limit: int | None = 500,
-    settings: Settings | None = None,
-) -> pl.DataFrame:
-    """Entries newest first (admin only). A date ``until`` includes that whole day;
-    dates and naive datetimes are Thai local time; ``at`` comes back in UTC."""
-    from dashboard import authz
+class AuditTrail:
+    """The one way a service audits a change: entries written inside the caller's write
+    transaction (``append``), so a change and its before/after entry commit together or
+    not at all."""
 
-    authz.require_role(actor, "admin", settings=settings)
-    query = select(
-        audit_log.c.id,
-        audit_log.c.at,
-        audit_log.c.username,
-        audit_log.c.role,
-        audit_log.c.action,
-        audit_log.c.entity,
-        audit_log.c.entity_id,
-        audit_log.c.before_json.label("before"),
-        audit_log.c.after_json.label("after"),
-        audit_log.c.session_id,
-    ).order_by(audit_log.c.id.desc())
-    if action:
-        query = query.where(audit_log.c.action == action)
-    if username:
-        query = query.where(audit_log.c.username == username.strip().lower())
-    if since is not None:
-        query = query.where(audit_log.c.at >= _as_utc(since, end_of_day=False))
-    if until is not None:
-        bound = _as_utc(until, end_of_day=True)
-        # A date means "through that day"; a datetime is an inclusive instant.
-        is_date = not isinstance(until, dt.datetime)
-        query = query.where(audit_log.c.at < bound if is_date else audit_log.c.at <= bound)
-    if limit is not None:
-        query = query.limit(limit)
-    with ops.read(ops.engine(settings)) as conn:
-        rows = conn.execute(query).all()
-    schema = {
-        "id": pl.Int64,
-        "at": pl.Datetime("us", "UTC"),
-        "username": pl.Utf8,
-        "role": pl.Utf8,
-        "action": pl.Utf8,
-        "entity": pl.Utf8,
-        "entity_id": pl.Utf8,
-        "before": pl.Utf8,
-        "after": pl.Utf8,
-        "session_id": pl.Utf8,
-    }
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    def __init__(self, conn: Connection, actor: User | None, session_id: str | None) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.session_id = session_id
 
-
-def export_csv(actor: User, **filters: Any) -> bytes:
-    """The filtered log as CSV (admin only): UTF-8 with a BOM, so Excel shows Thai text."""
-    filters.setdefault("limit", None)
-    df = browse(actor, **filters)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(df.columns)
-    for row in df.iter_rows():
-        writer.writerow(_at_text(v) if isinstance(v, dt.datetime) else v for v in row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def count_entries(settings: Settings | None = None) -> int:
-    with ops.read(ops.engine(settings)) as conn:
-        return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+    def add(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+        *,
+        username: str | None = None,
+    ) -> int:
+        return append(
+            self.conn,
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=json_ready(before) if before is not None else None,
+            after=json_ready(after) if after is not None else None,
+            session_id=self.session_id,
+            username=username,
+        )
 
 
 def verify(settings: Settings | None = None) -> VerifyResult:

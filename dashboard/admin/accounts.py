@@ -14,8 +14,9 @@ import polars as pl
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import audit, authz
-from dashboard.auth import (
+from dashboard.errors import Conflict, NotFound, ValidationFailed
+from dashboard.identity import audit, authz
+from dashboard.identity.auth import (
     User,
     generate_password,
     hash_password,
@@ -23,7 +24,6 @@ from dashboard.auth import (
     now_utc,
     user_from_row,
 )
-from dashboard.errors import Conflict, NotFound, ValidationFailed
 from warehouse import ops
 from warehouse.ops_schema import LANGUAGES, ROLES, user_provinces, users
 from warehouse.settings import Settings

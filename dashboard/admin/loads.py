@@ -7,30 +7,31 @@ uploads go to ``<inbox>/uploads/`` under a sanitized name.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-import io
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from dashboard import audit, authz
-from dashboard.auth import User
+from dashboard import export
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from dashboard.identity import audit, authz
+from dashboard.identity.user import User
+from etl.feeds import FEED_FILE_SUFFIXES
 from etl.load import LoadResult, lake_tables, load_files, quarantine_rows
 from etl.load import ledger as etl_ledger
 from warehouse.lake import LakeBusy, LakeError, LakeMissing
 from warehouse.settings import Settings, load_settings
 
 UPLOADS = "uploads"
-# The file types the feeds read (etl/feeds/specs.py patterns).
-FEED_SUFFIXES = frozenset({".csv", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx"})
+# The file types the feeds read.
+FEED_SUFFIXES = FEED_FILE_SUFFIXES
 MAX_NAME_LENGTH = 120
 _RUNS = re.compile(r"_+")
 
@@ -198,6 +199,68 @@ def ledger(actor: User | None, *, settings: Settings | None = None) -> pl.DataFr
     return etl_ledger(settings)
 
 
+@dataclass(frozen=True)
+class LedgerView:
+    """The ledger as the page shows it: the loads of one feed (or all), the feeds to choose
+    from, and which of the shown loads quarantined something (newest first)."""
+
+    rows: pl.DataFrame
+    feeds: list[str]
+    quarantined_load_ids: list[str]
+    feed: str | None
+
+
+def ledger_view(
+    actor: User | None, feed: str | None = None, *, settings: Settings | None = None
+) -> LedgerView:
+    everything = ledger(actor, settings=settings)
+    feeds = sorted(everything["feed"].unique().to_list())
+    rows = everything if feed is None else everything.filter(pl.col("feed") == feed)
+    quarantined = rows.filter(pl.col("count_quarantined") > 0)["load_id"].to_list()
+    return LedgerView(rows.drop("file_path"), feeds, quarantined, feed)
+
+
+def inbox_label(path: Path, *, settings: Settings | None = None) -> str:
+    """A path shown relative to the inbox folder (``uploads/orders.csv``), never the
+    server's own folders."""
+    inbox = _inbox(settings or load_settings())
+    try:
+        return str(path.resolve().relative_to(inbox))
+    except ValueError:
+        return path.name
+
+
+_RESULTS_SCHEMA = {
+    "file": pl.Utf8,
+    "feed": pl.Utf8,
+    "status": pl.Utf8,
+    "count_read": pl.Int64,
+    "count_loaded": pl.Int64,
+    "count_quarantined": pl.Int64,
+    "by_reason": pl.List(pl.Utf8),
+    "message": pl.Utf8,
+}
+
+
+def results_frame(results: Iterable[LoadResult]) -> pl.DataFrame:
+    """Load results as rows: the file's name (never the server's path), counts, and the
+    quarantine by reason."""
+    rows = [
+        {
+            "file": Path(r.file).name,
+            "feed": r.feed,
+            "status": r.status,
+            "count_read": r.count_read,
+            "count_loaded": r.count_loaded,
+            "count_quarantined": r.count_quarantined,
+            "by_reason": [f"{reason}: {n:,}" for reason, n in sorted(r.by_reason.items())],
+            "message": r.message,
+        }
+        for r in results
+    ]
+    return pl.DataFrame(rows, schema=_RESULTS_SCHEMA)
+
+
 def warehouse_tables(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
     """What is in the warehouse: every lake table and its row count (empty with no lake)."""
     settings = settings or load_settings()
@@ -218,10 +281,6 @@ def quarantine(
 
 
 def quarantine_csv(actor: User | None, load_id: str, *, settings: Settings | None = None) -> bytes:
-    """The quarantine of one load as CSV, UTF-8 with a BOM (Excel then shows Thai)."""
-    df = quarantine(actor, load_id, settings=settings)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(df.columns)
-    writer.writerows(df.iter_rows())
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The quarantine of one load as CSV through the one writer: Thai intact in Excel, and
+    a value from the file that looks like a formula stays text."""
+    return export.csv_bytes(quarantine(actor, load_id, settings=settings))

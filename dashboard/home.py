@@ -6,33 +6,54 @@ would show too little. The window is (as_of - 30 days, as_of]; monthly series co
 12 calendar months up to as_of. Definitions of each figure sit next to their SQL in
 ``warehouse/sql/home/``. Percent figures are on a 0–100 scale.
 
-Nothing is cached here; the UI caches. Pass ``con`` to reuse a reader connection. The SQL
-names tables as ``lake.<table>``: ``fetch_df`` runs on a fresh cursor, and a DuckDB cursor
-does not inherit the connection's ``use lake``.
+Nothing is cached here; the UI caches. Pass ``con`` to reuse a reader connection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
-from dashboard import authz
-from dashboard.auth import User
 from dashboard.errors import NotFound, PermissionDenied
+from dashboard.identity import authz
+from dashboard.identity.user import User
+from warehouse import query
 from warehouse.lake import LakeMissing, connect_reader
-from warehouse.query import fetch_df
 from warehouse.settings import Settings, load_settings
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "home"
 WINDOW_DAYS = 30
 MONTHLY_SCHEMA = {"month": pl.Date, "value": pl.Float64, "series": pl.Utf8}
+
+
+# Every metric and monthly series a home page shows (catalog keys metric.<key> and
+# series.<key>; the catalog test checks each has its words).
+METRIC_KEYS: tuple[str, ...] = (
+    "active_sellers",
+    "low_income_sellers",
+    "orders_30d",
+    "sales_thb_30d",
+    "low_income_sales_share_30d",
+    "applications_pending",
+    "shipments_accepted_30d",
+    "on_time_rate_30d",
+    "in_transit",
+    "failed_delivery_rate_30d",
+    "payment_success_rate_30d",
+    "failed_payments_30d",
+    "refunds_chargebacks_30d",
+    "settled_net_thb_30d",
+    "payouts_held",
+    "payouts_held_thb",
+)
+SERIES_KEYS: tuple[str, ...] = (
+    "sales_thb_monthly",
+    "shipments_accepted_monthly",
+    "settled_net_thb_monthly",
+)
 
 
 @dataclass
@@ -40,6 +61,10 @@ class Metric:
     key: str
     value: float | int
     unit: str  # "count" | "thb" | "percent" (0–100)
+
+    def __post_init__(self) -> None:
+        if self.key not in METRIC_KEYS:
+            raise ValueError(f"metric {self.key!r} is not in home.METRIC_KEYS")
 
 
 @dataclass
@@ -50,22 +75,14 @@ class HomeFigures:
     as_of: dt.datetime | None = None
     scope: dict = field(default_factory=dict)
 
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _bound(sql: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
-    # DuckDB refuses named parameters the statement does not use; pass only those it does.
-    if params is None:
-        return None
-    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    @property
+    def series(self) -> list[str]:
+        """The keys of the monthly series, in order."""
+        return sorted(self.monthly["series"].unique().to_list())
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
-    sql = _sql(name)
-    return fetch_df(con, sql, _bound(sql, params))
+    return query.run(con, f"home/{name}", **(params or {}))
 
 
 def _percent(part: float, whole: float) -> float:
@@ -87,8 +104,10 @@ def as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     return _query(con, "as_of")["as_of"][0]
 
 
-def _window(end: dt.datetime | None) -> dict[str, Any]:
-    # An empty lake still gets a window (ending now) so every query runs and returns zeros.
+def window(end: dt.datetime | None) -> dict[str, Any]:
+    """The "last 30 days" of the home figures, ``(start, end]``, ending at ``end``
+    (``as_of``). An empty lake still gets a window (ending now) so every query runs and
+    returns zeros."""
     end = end or dt.datetime.now()
     return {"start": end - dt.timedelta(days=WINDOW_DAYS), "end": end}
 
@@ -177,16 +196,16 @@ def home_figures(
             raise NotFound("lake.missing") from exc
     try:
         end = as_of(con)
-        window = _window(end)
+        period = window(end)
         if user.role in ("ministry", "admin"):
-            figures = _programme(con, window, None)
+            figures = _programme(con, period, None)
         elif user.role == "provincial_officer":
-            figures = _programme(con, window, scope.province_codes)
+            figures = _programme(con, period, scope.province_codes)
         elif user.role == "branch_manager":
             code = scope.branch_code if scope.kind == "branch" else scope.postal_region_code
-            figures = _deliveries(con, window, scope.kind, code)
+            figures = _deliveries(con, period, scope.kind, code)
         elif user.role == "payments_officer":
-            figures = _payments(con, window)
+            figures = _payments(con, period)
         else:
             raise PermissionDenied(role=user.role)
     finally:

@@ -13,17 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
-from dataclasses import dataclass, replace
+from functools import cache
+from dataclasses import replace
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, select, update
 
-from dashboard import audit
 from dashboard.errors import AppError, NotSignedIn, ValidationFailed
+from dashboard.identity import audit
+from dashboard.identity.user import User, user_from_row
 from warehouse import ops
-from warehouse.ops_schema import LANGUAGES, user_provinces, users
+from warehouse.ops_schema import LANGUAGES, users
 from warehouse.settings import Settings, load_settings
 
 MAX_FAILED_SIGN_INS = 5
@@ -34,22 +36,14 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _PASSWORD_GROUPS = 4
 
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so that answer takes as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-@dataclass(frozen=True)
-class User:
-    user_id: int
-    username: str
-    display_name: str
-    role: str
-    province_codes: tuple[str, ...]
-    branch_code: str | None
-    postal_region_code: str | None
-    language: str  # "th" | "en"
-    # True after an admin created or reset the account: the UI should ask for a new password.
-    must_change_password: bool = False
+@cache
+def _dummy_hash(profile: tuple[int, int, int]) -> str:
+    """A hash verified against when the account does not exist, so that answer takes as
+    long as a wrong password. Made on first use (hashing is slow on purpose), once per
+    hasher profile."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class SignInFailed(AppError):
@@ -79,45 +73,15 @@ def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        profile = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism)
+        stored = password_hash or _dummy_hash(profile)
+        return _hasher.verify(stored, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
-
-
-def _provinces(conn: Connection, user_id: int) -> tuple[str, ...]:
-    rows = conn.execute(
-        select(user_provinces.c.province_code)
-        .where(user_provinces.c.user_id == user_id)
-        .order_by(user_provinces.c.province_code)
-    )
-    return tuple(r[0] for r in rows)
-
-
-def user_from_row(conn: Connection, row: Any) -> User:
-    return User(
-        user_id=row.user_id,
-        username=row.username,
-        display_name=row.display_name,
-        role=row.role,
-        province_codes=_provinces(conn, row.user_id),
-        branch_code=row.branch_code,
-        postal_region_code=row.postal_region_code,
-        language=row.language,
-        must_change_password=bool(row.must_change_password),
-    )
-
-
-def load_user(user_id: int, settings: Settings | None = None) -> User | None:
-    """The account as it is now, or None when it is gone or disabled."""
-    with ops.read(ops.engine(settings)) as conn:
-        row = conn.execute(
-            select(users).where(users.c.user_id == user_id, users.c.is_active.is_(True))
-        ).first()
-        return None if row is None else user_from_row(conn, row)
 
 
 def _locked_minutes(locked_until: dt.datetime | None, now: dt.datetime) -> int | None:

@@ -1,23 +1,24 @@
-"""Ops DB plumbing shared by the onboarding services (not a public API)."""
+"""The onboarding services' access to the ops DB: the engine, time, chunked writes, and
+reading one application. The public face of the onboarding tables for the domain's modules
+(the tables themselves are in ``warehouse.ops_schema_onboarding``)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.errors import NotFound
+from dashboard.identity.user import User
 from dashboard.onboarding import checklist
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application, ob_document_check, ob_duplicate_flag
-
-if TYPE_CHECKING:
-    from dashboard.auth import User
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # SQLite allows 32,766 bound values per statement; stay far below on both engines.
@@ -31,6 +32,16 @@ def now() -> datetime:
 
 def engine() -> Engine:
     return ops.engine()
+
+
+def read() -> contextlib.AbstractContextManager[Connection]:
+    """A read transaction on the ops DB (one consistent snapshot)."""
+    return ops.read(engine())
+
+
+def write() -> contextlib.AbstractContextManager[Connection]:
+    """A write transaction on the ops DB (``BEGIN IMMEDIATE`` on SQLite)."""
+    return ops.write(engine())
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -50,6 +61,11 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
     return total
 
 
+def application_missing(application_id: str) -> NotFound:
+    """The answer for an application that does not exist, or that the user may not see."""
+    return NotFound("onboarding.application.not_found", application_id=application_id)
+
+
 def get_application(conn: Connection, application_id: str) -> dict[str, Any]:
     row = (
         conn.execute(
@@ -59,7 +75,7 @@ def get_application(conn: Connection, application_id: str) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound("onboarding.application.not_found", application_id=application_id)
+        raise application_missing(application_id)
     return dict(row)
 
 
@@ -109,55 +125,9 @@ def refresh_counts(conn: Connection, application_ids: Iterable[str]) -> None:
                 )
 
 
-def json_ready(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row as plain JSON values (audit before/after, exports)."""
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        if isinstance(v, datetime):
-            out[k] = v.isoformat(sep=" ")
-        elif v is None or isinstance(v, str | int | float | bool):
-            out[k] = v
-        else:
-            out[k] = str(v)
-    return out
-
-
 def dumps(value: Any) -> str:
+    """JSON of stored check results and the like: Thai kept readable, keys sorted."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-class AuditTrail:
-    """Audit entries written inside the caller's write transaction (``audit.append``), so
-    a change and its before/after entry commit together or not at all."""
-
-    def __init__(self, conn: Connection, actor: User | None, session_id: str | None) -> None:
-        self.conn = conn
-        self.actor = actor
-        self.session_id = session_id
-
-    def add(
-        self,
-        action: str,
-        entity: str,
-        entity_id: str | None,
-        before: Mapping[str, Any] | None,
-        after: Mapping[str, Any] | None,
-        *,
-        username: str | None = None,
-    ) -> None:
-        from dashboard import audit
-
-        audit.append(
-            self.conn,
-            actor=self.actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=json_ready(before) if before is not None else None,
-            after=json_ready(after) if after is not None else None,
-            session_id=self.session_id,
-            username=username,
-        )
 
 
 def actor_fields(actor: User | None) -> tuple[int | None, str | None]:

@@ -1,1 +1,0 @@
-"""Services: domain logic the pages call. Importable and testable without Streamlit."""
