@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
-from functools import cache
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
