@@ -1,9 +1,13 @@
 """Postmart Admin entrypoint: page config, the sign-in gate, and the role's navigation.
 
-Anonymous visitors get a navigation holding only the sign-in screen (also under every
-page's URL, so a deep link signs in to that page). Signed-in users get the pages their
-role allows (``dashboard.registry``). Each page guards itself as well: see
-``dashboard/ui/entry.py`` for why.
+One file, two roles. Imported by the server (``streamlit run streamlit_app.py`` finds the
+``st.App`` below and serves it with uvicorn; any ASGI server can serve
+``streamlit_app:app`` too), it is the ASGI app: Streamlit's routes plus the app's own —
+the session-cookie routes and the middleware of ``dashboard.ui.server``. Run by Streamlit
+for every rerun (as ``__main__``), it is the script: anonymous visitors get a navigation
+holding only the sign-in screen (also under every page's URL, so a deep link signs in to
+that page); signed-in users get the pages their role allows (``dashboard.registry``).
+Each page guards itself as well: see ``dashboard/ui/entry.py`` for why.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import ui
-from dashboard.ui import entry, nav, session
+from dashboard.ui import entry, nav, server, session
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -25,7 +29,8 @@ def page_path(page_key: str) -> str:
 def run() -> None:
     st.set_page_config(
         page_title=ui.t("app.title"),
-        page_icon=":material/local_post_office:",
+        # An emoji, not a material icon: those are fetched from Google (no network here).
+        page_icon="📮",
         layout="wide",
     )
     user = session.current_user()
@@ -38,4 +43,7 @@ def run() -> None:
     navigation.run()
 
 
-run()
+if __name__ == "__main__":
+    run()
+else:
+    app = st.App(__file__, routes=server.routes(), middleware=server.middleware())

@@ -25,7 +25,7 @@ TABLE_COLUMNS = {
     "postal_region_code": "users.postal_region_code",
     "language": "users.language",
     "is_active": "users.is_active",
-    "is_locked": "users.is_locked",
+    "count_failed_sign_ins": "users.count_failed_sign_ins",
     "last_sign_in_at": "users.last_sign_in_at",
 }
 

@@ -142,19 +142,22 @@ def migrate(eng: Engine) -> list[str]:
         if not is_sqlite(conn):
             # Replicas starting together: the second waits here, then finds nothing to do.
             conn.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        before = MigrationContext.configure(conn).get_current_revision()
+        before = set(MigrationContext.configure(conn).get_current_heads())
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        after = MigrationContext.configure(conn).get_current_revision()
+        # "heads": each domain's revisions are a branch of their own from the shell's
+        # (payments, logistics … each revise 0003), so no domain waits for another's.
+        command.upgrade(cfg, "heads")
+        after = set(MigrationContext.configure(conn).get_current_heads())
         if after != before:
-            applied.append(f"{before or 'base'} -> {after}")
+            applied.append(f"{','.join(sorted(before)) or 'base'} -> {','.join(sorted(after))}")
     return applied
 
 
-def current_revision(eng: Engine) -> str | None:
+def current_heads(eng: Engine) -> tuple[str, ...]:
+    """The revisions the ops DB is at (one per branch of migrations)."""
     from alembic.runtime.migration import MigrationContext
 
     with read(eng) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))

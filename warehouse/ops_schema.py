@@ -122,3 +122,36 @@ audit_chain_head = Table(
     Column("last_id", BigInteger, nullable=False),
     Column("last_hash", String(64), nullable=False),
 )
+
+# One row per sign-in session (see migration 0003). The cookie's token and the one-time
+# ticket are stored only as SHA-256 hex.
+auth_session = Table(
+    "auth_session",
+    metadata,
+    Column("session_id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(32), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.user_id", ondelete="CASCADE"), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("token_sha256", String(64), unique=True),
+    Column("ticket_sha256", String(64), unique=True),
+    Column("ticket_expires_at", UTCDateTime),
+    Column("bind_sha256", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("idle_expires_at", UTCDateTime, nullable=False),
+    Column("absolute_expires_at", UTCDateTime, nullable=False),
+    Column("is_revoked", Boolean, nullable=False, default=False),
+    Column("ended_at", UTCDateTime),
+    Column("ended_reason", String(32)),
+)
+
+# Failed sign-ins per (name as typed, client): a block here stops only that client.
+auth_throttle = Table(
+    "auth_throttle",
+    metadata,
+    Column("account_key", String(64), primary_key=True),
+    Column("client_key", String(64), primary_key=True),
+    Column("count_failed", Integer, nullable=False, default=0),
+    Column("last_failed_at", UTCDateTime, nullable=False),
+    Column("blocked_until", UTCDateTime),
+)

@@ -3,6 +3,10 @@
 Every setting is read from a ``POSTMART_*`` environment variable. Paths that are not
 absolute are taken relative to the working directory, so ``make run`` from the project
 folder keeps everything under ``./data``.
+
+A new setting is its ``Setting`` entry (the default's type is how the variable is read:
+``int``, ``float`` or text) and its field of ``Settings``; a module-level check keeps the
+two in step.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: str
+    default: str | int | float
     help: str
 
 
@@ -45,9 +49,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "INBOX_DIR", "", "Folder of feed files for the Data loads page; empty: <DATA_DIR>/inbox."
     ),
-    Setting("WRITER_LOCK_TIMEOUT_S", "30", "Seconds a second lake writer waits for the lock."),
-    Setting("SESSION_IDLE_MINUTES", "30", "Minutes of inactivity after which a session ends."),
-    Setting("REVIEW_TARGET_DAYS", "7", "Days an application may wait before it is overdue."),
+    Setting("WRITER_LOCK_TIMEOUT_S", 30.0, "Seconds a second lake writer waits for the lock."),
+    Setting("SESSION_IDLE_MINUTES", 30.0, "Minutes of inactivity after which a session ends."),
+    Setting(
+        "SESSION_ABSOLUTE_HOURS",
+        12.0,
+        "Hours after signing in at which a session ends however active (sign in again).",
+    ),
+    Setting("REVIEW_TARGET_DAYS", 7, "Days an application may wait before it is overdue."),
 )
 
 
@@ -60,7 +69,8 @@ class Settings:
     basemap: str
     inbox_dir: Path
     writer_lock_timeout_s: float
-    session_idle_minutes: int
+    session_idle_minutes: float
+    session_absolute_hours: float
     review_target_days: int
 
     @property
@@ -68,26 +78,39 @@ class Settings:
         return self.data_dir / "lake"
 
 
-def _raw(env: dict[str, str]) -> dict[str, str]:
-    return {s.name: env.get(f"POSTMART_{s.name}", s.default) for s in SETTINGS}
+class SettingInvalid(ValueError):
+    """A POSTMART_* variable holds a value its setting cannot take."""
+
+
+def _value(setting: Setting, env: dict[str, str]) -> str | int | float:
+    text = env.get(f"POSTMART_{setting.name}")
+    if text is None:
+        return setting.default
+    kind = type(setting.default)
+    try:
+        return kind(text) if kind in (int, float) else text
+    except ValueError:
+        raise SettingInvalid(
+            f"POSTMART_{setting.name}={text!r} is not a {kind.__name__} ({setting.help})"
+        ) from None
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Settings from the environment (or the given mapping), defaults filled in."""
-    raw = _raw(dict(os.environ) if env is None else env)
-    data_dir = Path(raw["DATA_DIR"]).expanduser().resolve()
+    source = dict(os.environ) if env is None else env
+    values = {s.name.lower(): _value(s, source) for s in SETTINGS}
+    # Paths, and the stores that default to places under the data folder.
+    data_dir = Path(str(values["data_dir"])).expanduser().resolve()
     lake_dir = data_dir / "lake"
-    return Settings(
+    inbox = str(values["inbox_dir"])
+    values.update(
         data_dir=data_dir,
-        ops_db_url=raw["OPS_DB_URL"] or f"sqlite:///{data_dir / 'ops.sqlite'}",
-        lake_catalog=raw["LAKE_CATALOG"] or f"sqlite:{lake_dir / 'catalog.sqlite'}",
-        lake_data_path=raw["LAKE_DATA_PATH"] or f"{lake_dir / 'files'}/",
-        basemap=raw["BASEMAP"],
-        inbox_dir=Path(raw["INBOX_DIR"]).resolve() if raw["INBOX_DIR"] else data_dir / "inbox",
-        writer_lock_timeout_s=float(raw["WRITER_LOCK_TIMEOUT_S"]),
-        session_idle_minutes=int(raw["SESSION_IDLE_MINUTES"]),
-        review_target_days=int(raw["REVIEW_TARGET_DAYS"]),
+        ops_db_url=values["ops_db_url"] or f"sqlite:///{data_dir / 'ops.sqlite'}",
+        lake_catalog=values["lake_catalog"] or f"sqlite:{lake_dir / 'catalog.sqlite'}",
+        lake_data_path=values["lake_data_path"] or f"{lake_dir / 'files'}/",
+        inbox_dir=Path(inbox).resolve() if inbox else data_dir / "inbox",
     )
+    return Settings(**values)
 
 
 def settings_help() -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dashboard.errors import Conflict, NotFound, ValidationFailed
-from dashboard.identity import audit, authz
+from dashboard.identity import audit, authz, sessions
 from dashboard.identity.auth import (
     User,
     generate_password,
@@ -172,8 +172,8 @@ def list_users(actor: User, settings: Settings | None = None) -> pl.DataFrame:
             "sso_identity": r.sso_identity,
             "language": r.language,
             "is_active": bool(r.is_active),
-            "is_locked": r.locked_until is not None and r.locked_until > now_utc(),
             "must_change_password": bool(r.must_change_password),
+            "count_failed_sign_ins": r.count_failed_sign_ins,
             "last_sign_in_at": r.last_sign_in_at,
             "created_at": r.created_at,
             "updated_at": r.updated_at,
@@ -191,8 +191,8 @@ def list_users(actor: User, settings: Settings | None = None) -> pl.DataFrame:
         "sso_identity": pl.Utf8,
         "language": pl.Utf8,
         "is_active": pl.Boolean,
-        "is_locked": pl.Boolean,
         "must_change_password": pl.Boolean,
+        "count_failed_sign_ins": pl.Int64,
         "last_sign_in_at": pl.Datetime("us", "UTC"),
         "created_at": pl.Datetime("us", "UTC"),
         "updated_at": pl.Datetime("us", "UTC"),
@@ -378,7 +378,8 @@ def set_active(
     session_id: str | None = None,
     settings: Settings | None = None,
 ) -> User:
-    """Enable or disable an account. Enabling also clears a sign-in lock."""
+    """Enable or disable an account. Disabling ends every session of the account: each of
+    its open tabs falls back to the sign-in screen at its next click."""
     actor = authz.require_role(actor, "admin", settings=settings)
     with ops.write(ops.engine(settings)) as conn:
         before = _state(conn, user_id)
@@ -389,8 +390,10 @@ def set_active(
                 raise Conflict("accounts.last_admin")
         values: dict[str, Any] = {"is_active": active, "updated_at": now_utc()}
         if active:
-            values.update(count_failed_sign_ins=0, locked_until=None)
+            values.update(count_failed_sign_ins=0)
         conn.execute(update(users).where(users.c.user_id == user_id).values(**values))
+        if not active:
+            sessions.revoke_all(conn, user_id, "disabled", actor=actor, session_id=session_id)
         if bool(before["is_active"]) != active:
             audit.append(
                 conn,
@@ -423,7 +426,6 @@ def _reset(
             password_hash=hash_password(password),
             must_change_password=must_change_password,
             count_failed_sign_ins=0,
-            locked_until=None,
             password_changed_at=now,
             updated_at=now,
         )
@@ -438,13 +440,15 @@ def _reset(
         after={"must_change_password": must_change_password},
         session_id=session_id,
     )
+    # The old password's sessions end with it.
+    sessions.revoke_all(conn, user_id, "password_reset", actor=actor, session_id=session_id)
     return password
 
 
 def reset_password(
     actor: User, user_id: int, *, session_id: str | None = None, settings: Settings | None = None
 ) -> str:
-    """A new one-time password; also lifts a sign-in lock."""
+    """A new one-time password; every session of the account ends."""
     actor = authz.require_role(actor, "admin", settings=settings)
     with ops.write(ops.engine(settings)) as conn:
         return _reset(conn, actor, user_id, must_change_password=True, session_id=session_id)
@@ -479,8 +483,8 @@ def ensure_admin(settings: Settings | None = None) -> str | None:
 def create_demo_users(settings: Settings | None = None) -> list[tuple[str, str, str]]:
     """One demo account per role, plus a provincial officer for Phang Nga (82).
 
-    Idempotent: existing demo accounts get their role and scope back, are enabled and
-    unlocked, and get a fresh password. Returns (username, password, role).
+    Idempotent: existing demo accounts get their role and scope back, are enabled, and
+    get a fresh password. Returns (username, password, role).
     """
     actor = authz.CLI_ACTOR
     out = []

@@ -63,13 +63,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
             r["role"],
             _scope_text(r),
             "active" if r["is_active"] else "disabled",
-            "locked" if r["is_locked"] else "",
+            str(r["count_failed_sign_ins"] or ""),
             r["last_sign_in_at"].strftime("%Y-%m-%d %H:%M UTC") if r["last_sign_in_at"] else "",
             r["display_name"],
         )
         for r in df.iter_rows(named=True)
     ]
-    header = ("username", "role", "scope", "status", "lock", "last sign-in", "name")
+    header = ("username", "role", "scope", "status", "failed", "last sign-in", "name")
     print(_table(rows, header))
     return 0
 
@@ -146,7 +146,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("username")
         p.set_defaults(func=_cmd_set_active, active=active)
 
-    p = users.add_parser("reset-password", help="print a new one-time password; unlocks")
+    p = users.add_parser(
+        "reset-password", help="print a new one-time password; ends the account's sessions"
+    )
     p.add_argument("username")
     p.set_defaults(func=_cmd_reset)
 

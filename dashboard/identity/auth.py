@@ -1,35 +1,48 @@
-"""Sign-in, sign-out, idle expiry, password and language of the signed-in user.
+"""Sign-in, password and language of the signed-in user. Sessions: ``identity.sessions``.
 
 Passwords are hashed with Argon2id (argon2-cffi defaults, RFC 9106 low-memory profile).
-Every failure says the same thing (``auth.sign_in_failed``): unknown user, wrong password
-and disabled account look alike. Five failures in a row lock an account for 15 minutes;
-while locked even the right password is refused with ``auth.account_locked``. That lock
-exists only for real accounts, so a patient prober could learn that a name exists after
-five tries; the audit log shows such probing.
+Every failure says the same thing (``auth.sign_in_failed``): unknown user, wrong password,
+disabled account and a throttled client look alike, so no answer tells which usernames
+exist.
+
+Guessing is throttled per account *and client* (``auth_throttle``), never by locking the
+account: after ``MAX_FAILED_SIGN_INS`` failures in a row one client (its address and its
+browser) gets the generic failure for that name, right password or not, for
+``BLOCK_MINUTES``; the account's owner on another browser still signs in. Guessing spread
+over many clients meets a per-account delay that grows with the recent failures
+(``delay_s``), which slows it without locking anyone out. Unknown names are throttled the
+same way. Every attempt is in the audit log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import hashlib
 import secrets
+import time
 from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from dashboard.errors import AppError, NotSignedIn, ValidationFailed
-from dashboard.identity import audit
+from dashboard.identity import audit, sessions
 from dashboard.identity.user import User, user_from_row
 from warehouse import ops
-from warehouse.ops_schema import LANGUAGES, users
-from warehouse.settings import Settings, load_settings
+from warehouse.ops_schema import LANGUAGES, auth_throttle, users
+from warehouse.settings import Settings
 
+# One client's failures in a row at one name before it is blocked there, and for how long.
 MAX_FAILED_SIGN_INS = 5
-LOCK_MINUTES = 15
+BLOCK_MINUTES = 15
+# Failures at one name (all clients, within BLOCK_MINUTES) before answers slow down.
+ACCOUNT_FREE_FAILURES = 10
+MAX_DELAY_S = 8.0
+# The throttle keys a name by its first characters (the username column's length).
+ACCOUNT_KEY_LENGTH = 64
 MIN_PASSWORD_LENGTH = 10
 # Generated passwords: no 0/O, 1/l/I, so they can be read out over the phone.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -48,10 +61,6 @@ def _dummy_hash(profile: tuple[int, int, int]) -> str:
 
 class SignInFailed(AppError):
     key = "auth.sign_in_failed"
-
-
-class AccountLocked(AppError):
-    key = "auth.account_locked"
 
 
 def now_utc() -> dt.datetime:
@@ -84,12 +93,6 @@ def normalize_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def _locked_minutes(locked_until: dt.datetime | None, now: dt.datetime) -> int | None:
-    if locked_until is None or locked_until <= now:
-        return None
-    return max(1, math.ceil((locked_until - now).total_seconds() / 60))
-
-
 def _fail(
     conn: Connection,
     username: str,
@@ -111,57 +114,124 @@ def _fail(
     )
 
 
+def delay_s(recent_failures: int) -> float:
+    """Seconds to wait before answering an attempt at a name with this many failures in the
+    last ``BLOCK_MINUTES`` across all clients: none up to ``ACCOUNT_FREE_FAILURES``, then
+    doubling from half a second, at most ``MAX_DELAY_S``."""
+    over = recent_failures - ACCOUNT_FREE_FAILURES
+    return 0.0 if over < 0 else min(MAX_DELAY_S, 0.5 * 2**over)
+
+
+def _throttle(conn: Connection, account: str, client: str, now: dt.datetime) -> tuple[bool, int]:
+    """(this client is blocked for this name, failures at this name by anyone lately)."""
+    since = now - dt.timedelta(minutes=BLOCK_MINUTES)
+    mine = conn.execute(
+        select(auth_throttle.c.blocked_until).where(
+            auth_throttle.c.account_key == account, auth_throttle.c.client_key == client
+        )
+    ).scalar_one_or_none()
+    recent = conn.execute(
+        select(func.coalesce(func.sum(auth_throttle.c.count_failed), 0)).where(
+            auth_throttle.c.account_key == account, auth_throttle.c.last_failed_at > since
+        )
+    ).scalar_one()
+    return mine is not None and mine > now, int(recent)
+
+
+def _count_failure(conn: Connection, account: str, client: str, now: dt.datetime) -> int:
+    """One more failure of this client at this name; returns its consecutive count."""
+    row = conn.execute(
+        select(auth_throttle.c.count_failed, auth_throttle.c.last_failed_at)
+        .where(auth_throttle.c.account_key == account, auth_throttle.c.client_key == client)
+        .with_for_update()
+    ).first()
+    # A run of failures older than the block starts over.
+    stale = row is None or row.last_failed_at <= now - dt.timedelta(minutes=BLOCK_MINUTES)
+    count = 1 if stale else row.count_failed + 1
+    values = {
+        "count_failed": count,
+        "last_failed_at": now,
+        "blocked_until": (
+            now + dt.timedelta(minutes=BLOCK_MINUTES) if count >= MAX_FAILED_SIGN_INS else None
+        ),
+    }
+    if row is None:
+        conn.execute(
+            auth_throttle.insert().values(account_key=account, client_key=client, **values)
+        )
+    else:
+        conn.execute(
+            update(auth_throttle)
+            .where(auth_throttle.c.account_key == account, auth_throttle.c.client_key == client)
+            .values(**values)
+        )
+    # Old rows (a day without failures) go, so names typed at random do not pile up.
+    conn.execute(
+        delete(auth_throttle).where(auth_throttle.c.last_failed_at < now - dt.timedelta(days=1))
+    )
+    return count
+
+
+def client_key(address: str | None, browser: str | None) -> str:
+    """The throttle's name for a client: its network address and its browser's binding
+    cookie, hashed (neither is stored as such)."""
+    return hashlib.sha256(f"{address or 'local'}|{browser or ''}".encode()).hexdigest()
+
+
 def sign_in(
-    username: str, password: str, *, session_id: str, settings: Settings | None = None
+    username: str,
+    password: str,
+    *,
+    session_id: str | None,
+    client: str = "",
+    settings: Settings | None = None,
 ) -> User:
-    """The account for these credentials; raises SignInFailed or AccountLocked.
+    """The account for these credentials; raises SignInFailed (one answer for every
+    failure). ``client`` is ``client_key(...)`` of the browser trying.
 
     The password is checked outside any transaction (Argon2 is deliberately slow), then
     the outcome is written under the write lock against the row as it is by then, so
     concurrent wrong attempts all count.
     """
     name = normalize_username(username)
+    account = name[:ACCOUNT_KEY_LENGTH]
+    client = client or client_key(None, None)
     eng = ops.engine(settings)
     now = now_utc()
     with ops.read(eng) as conn:
         row = conn.execute(select(users).where(users.c.username == name)).first()
-    locked = row is not None and _locked_minutes(row.locked_until, now) is not None
-    password_ok = False if locked else _verify(row.password_hash if row else None, password)
+        blocked, recent = _throttle(conn, account, client, now)
+    if (pause := delay_s(recent)) > 0:
+        time.sleep(pause)
+    password_ok = False if blocked else _verify(row.password_hash if row else None, password)
 
-    error: AppError | None = None
+    failed: str | None = None
     with ops.write(eng) as conn:
         row = conn.execute(select(users).where(users.c.username == name).with_for_update()).first()
-        if row is None or not row.is_active or row.password_hash is None:
-            reason = "unknown_user" if row is None else "inactive"
-            _fail(conn, name, session_id, reason, row)
-            error = SignInFailed()
-        elif (minutes := _locked_minutes(row.locked_until, now)) is not None:
-            _fail(conn, name, session_id, "locked", row)
-            error = AccountLocked(minutes=minutes)
+        if blocked:
+            failed = "throttled"
+        elif row is None or not row.is_active or row.password_hash is None:
+            failed = "unknown_user" if row is None else "inactive"
         elif not password_ok:
-            # A lock that has run out starts a fresh count.
-            previous = 0 if row.locked_until is not None else row.count_failed_sign_ins
-            failed = previous + 1
-            lock = failed >= MAX_FAILED_SIGN_INS
+            failed = "wrong_password"
             conn.execute(
                 update(users)
                 .where(users.c.user_id == row.user_id)
-                .values(
-                    count_failed_sign_ins=failed,
-                    locked_until=now + dt.timedelta(minutes=LOCK_MINUTES) if lock else None,
-                )
+                .values(count_failed_sign_ins=row.count_failed_sign_ins + 1)
             )
-            _fail(conn, name, session_id, "wrong_password", row, count_failed=failed, locked=lock)
-            error = SignInFailed()
+        if failed:
+            count = _count_failure(conn, account, client, now)
+            _fail(conn, name, session_id, failed, row, count_failed=count)
         else:
-            values: dict[str, Any] = {
-                "count_failed_sign_ins": 0,
-                "locked_until": None,
-                "last_sign_in_at": now,
-            }
+            values: dict[str, Any] = {"count_failed_sign_ins": 0, "last_sign_in_at": now}
             if _hasher.check_needs_rehash(row.password_hash):
                 values["password_hash"] = hash_password(password)
             conn.execute(update(users).where(users.c.user_id == row.user_id).values(**values))
+            conn.execute(
+                delete(auth_throttle).where(
+                    auth_throttle.c.account_key == account, auth_throttle.c.client_key == client
+                )
+            )
             user = user_from_row(conn, row)
             audit.append(
                 conn,
@@ -174,30 +244,9 @@ def sign_in(
                 session_id=session_id,
             )
     # Raised after the commit: the failure count and its audit entry must be kept.
-    if error is not None:
-        raise error
+    if failed:
+        raise SignInFailed()
     return user
-
-
-def sign_out(user: User, *, session_id: str, settings: Settings | None = None) -> None:
-    audit.record(
-        actor=user,
-        action="auth.sign_out",
-        entity="user",
-        entity_id=str(user.user_id),
-        before=None,
-        after=None,
-        session_id=session_id,
-        settings=settings,
-    )
-
-
-def session_expired(
-    last_activity: dt.datetime, now: dt.datetime, settings: Settings | None = None
-) -> bool:
-    """True when more than ``session_idle_minutes`` passed since the last activity."""
-    idle = dt.timedelta(minutes=(settings or load_settings()).session_idle_minutes)
-    return now - last_activity > idle
 
 
 def _active_row(conn: Connection, user: User) -> Any:
@@ -253,6 +302,11 @@ def change_password(
             before=None,
             after=None,
             session_id=session_id,
+        )
+        # Every session of the account ends, this one too: whoever held one with the old
+        # password signs in again with the new.
+        sessions.revoke_all(
+            conn, user.user_id, "password_changed", actor=user, session_id=session_id
         )
 
 

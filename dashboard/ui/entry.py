@@ -10,12 +10,16 @@ started by the legacy mode, and sends the visitor to the entrypoint (``to_entryp
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 ENTRYPOINT = "streamlit_app.py"
 _VIA_ENTRY = "_postmart_via_entry"
+# The page (and its filters) a visitor asked for before being sent to the entrypoint:
+# switching there drops the URL, and the sign-in returns to it.
+WANTED = "_postmart_wanted"
 
 
 def mark_entry() -> None:
@@ -28,11 +32,20 @@ def consume_entry_mark() -> bool:
     return bool(st.session_state.pop(_VIA_ENTRY, False))
 
 
-def to_entrypoint() -> None:
-    """Leave a page that runs on its own (legacy page-folder mode) for the entrypoint.
+def to_entrypoint(page_key: str | None = None) -> None:
+    """Leave a page that runs on its own (legacy page-folder mode) for the entrypoint,
+    remembering the page and its filters for after the sign-in.
 
     Returns only when that is impossible: when the page file itself is the main script,
     as in an AppTest of the file alone.
     """
+    if page_key:
+        query = urlencode(st.query_params.to_dict())
+        st.session_state[WANTED] = f"/{page_key}?{query}" if query else f"/{page_key}"
     with contextlib.suppress(StreamlitAPIException):
         st.switch_page(ENTRYPOINT)
+
+
+def wanted_page() -> str | None:
+    """The path a visitor asked for before the entrypoint took over (used once)."""
+    return st.session_state.pop(WANTED, None)

@@ -40,7 +40,7 @@ def guard(page_key: str) -> User:
     user = current_user()
     if user is None:
         if not via_entry:
-            to_entrypoint()
+            to_entrypoint(page_key)
         sign_in_screen(via_entry=via_entry)
         st.stop()
     try:

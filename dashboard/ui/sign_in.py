@@ -7,8 +7,16 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.errors import AppError
 from dashboard.identity import auth
+from dashboard.ui import server
 from dashboard.ui.entry import consume_entry_mark, to_entrypoint
-from dashboard.ui.session import FLASH, SSO_TRIED, session_id, sso_configured, start_session
+from dashboard.ui.session import (
+    FLASH,
+    SSO_TRIED,
+    client,
+    session_id,
+    sso_configured,
+    start_session,
+)
 from dashboard.ui.text import SIGN_IN_LANGUAGE, show_error, t
 
 
@@ -47,6 +55,9 @@ def _sign_in_form(via_entry: bool) -> None:
     st.title(t("app.title"))
     st.caption(t("app.tagline"))
     flash = st.session_state.pop(FLASH, None)
+    if st.query_params.get(server.SIGNED_OUT_PARAM):
+        del st.query_params[server.SIGNED_OUT_PARAM]
+        flash = "auth.signed_out"
     if flash:
         st.info(t(flash), icon=":material/info:")
     with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
@@ -56,12 +67,13 @@ def _sign_in_form(via_entry: bool) -> None:
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
     if submitted:
         try:
-            user = auth.sign_in(username, password, session_id=session_id())
+            user = auth.sign_in(username, password, session_id=session_id(), client=client())
         except AppError as exc:
             show_error(exc)
         else:
-            start_session(user)
-            st.session_state.pop(FLASH, None)
+            if start_session(user, "password"):
+                st.caption(t("auth.signing_in"))
+                return
             if not via_entry:
                 to_entrypoint()
             st.rerun()

@@ -16,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard.admin import accounts
+from dashboard.identity import auth, sessions
+from dashboard.ui.session import SESSION_KEY
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
 
@@ -87,6 +89,13 @@ def demo_accounts(app_env: Settings) -> dict[str, tuple[str, str, str]]:
 def account_of(demo_accounts: dict, role: str) -> tuple[str, str]:
     username, password, _ = next(a for a in demo_accounts.values() if a[2] == role)
     return username, password
+
+
+def seed_session(at: AppTest, username: str, password: str) -> None:
+    """Sign ``username`` in for a run of ``at`` that starts past the sign-in form (a page
+    file run on its own): a real session row, as the sign-in form would make."""
+    user = auth.sign_in(username, password, session_id="t")
+    at.session_state[SESSION_KEY] = sessions.start(user, method="password").public_id
 
 
 def new_app(path: Path = ENTRYPOINT) -> AppTest:

@@ -13,7 +13,6 @@ from dashboard import i18n
 from dashboard.identity import auth, authz
 from dashboard.identity.user import User
 from dashboard.onboarding import checklist, imports, listings, queue, workflow
-from dashboard.ui.session import SESSION_USER
 from dashboard.ui.text import escape_markdown
 
 from .conftest import (
@@ -21,6 +20,7 @@ from .conftest import (
     ROOT,
     account_of,
     new_app,
+    seed_session,
     shows_data,
     shows_sign_in_form,
     signed_in_app,
@@ -123,7 +123,7 @@ def test_each_onboarding_page_renders_for_its_roles_and_refuses_the_others(
     # The page file run on its own (a deep link before st.navigation) by a signed-in user
     # whose role lacks it: the refusal, and nothing read.
     at = new_app(ROOT / "pages" / f"{page}.py")
-    at.session_state[SESSION_USER] = auth.sign_in(username, password, session_id="t")
+    seed_session(at, username, password)
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [th("error.permission_denied")]

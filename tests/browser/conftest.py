@@ -46,6 +46,7 @@ class Server:
     url: str
     accounts: dict[str, tuple[str, str]]  # role -> (username, password); plus LOCKED_USER
     log: Path
+    env: dict[str, str]
 
 
 def _require_chromium() -> None:
@@ -158,7 +159,7 @@ def serve(browser_env: BrowserEnv, log: Path) -> Iterator[Server]:
         )
     try:
         _wait_healthy(url, proc, log)
-        yield Server(url=url, accounts=browser_env.accounts, log=log)
+        yield Server(url=url, accounts=browser_env.accounts, log=log, env=browser_env.env)
     finally:
         proc.terminate()
         try:

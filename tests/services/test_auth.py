@@ -1,4 +1,4 @@
-"""Sign-in, lockout, idle expiry, password and language — on SQLite and PostgreSQL."""
+"""Sign-in, its throttle, password and language — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy import update
 from dashboard.admin import accounts, audit_log
 from dashboard.errors import NotSignedIn, ValidationFailed
 from dashboard.identity import auth, authz
-from dashboard.identity.auth import AccountLocked, SignInFailed
+from dashboard.identity.auth import SignInFailed
 from warehouse import ops
-from warehouse.ops_schema import users
+from warehouse.ops_schema import auth_throttle
 from warehouse.settings import Settings
 
 from .conftest import MakeUser
@@ -55,65 +55,87 @@ def test_every_failure_looks_the_same(
     assert attempt not in (entry["after"] or "")  # the password never reaches the log
 
 
-def test_five_failures_lock_and_the_sixth_is_refused_even_when_right(
-    make_user: MakeUser,
-) -> None:
-    user, password = make_user("ministry")
-    for _ in range(auth.MAX_FAILED_SIGN_INS):
-        with pytest.raises(SignInFailed):
-            auth.sign_in(user.username, "not-the-password", session_id="s")
-    with pytest.raises(AccountLocked) as err:
-        auth.sign_in(user.username, password, session_id="s")
-    assert err.value.key == "auth.account_locked"
-    assert 14 <= err.value.params["minutes"] <= auth.LOCK_MINUTES
+STRANGER = auth.client_key("203.0.113.7", "stranger-browser")
+OWNER = auth.client_key("198.51.100.2", "owners-browser")
 
 
-def test_lock_runs_out_after_fifteen_minutes(make_user: MakeUser, ops_settings: Settings) -> None:
-    user, password = make_user("ministry")
-    for _ in range(auth.MAX_FAILED_SIGN_INS):
+def _fail_times(name: str, n: int, client: str) -> None:
+    for _ in range(n):
         with pytest.raises(SignInFailed):
-            auth.sign_in(user.username, "nope-nope-nope", session_id="s")
-    # Fifteen minutes pass: move the lock into the past in the DB itself.
+            auth.sign_in(name, "not-the-password", session_id="s", client=client)
+
+
+def test_five_failures_block_that_client_only_and_say_nothing_new(make_user: MakeUser) -> None:
+    user, password = make_user("ministry")
+    _fail_times(user.username, auth.MAX_FAILED_SIGN_INS, STRANGER)
+    # The guessing client: even the right password gets the one generic answer.
+    with pytest.raises(SignInFailed) as err:
+        auth.sign_in(user.username, password, session_id="s", client=STRANGER)
+    assert (err.value.key, err.value.params) == ("auth.sign_in_failed", {})
+    # The owner, on their own browser, is not locked out.
+    assert auth.sign_in(user.username, password, session_id="s", client=OWNER).user_id == (
+        user.user_id
+    )
+
+
+def test_an_admin_cannot_be_locked_out_by_a_stranger(make_user: MakeUser) -> None:
+    admin, password = make_user("admin")
+    _fail_times(admin.username, auth.MAX_FAILED_SIGN_INS + 3, STRANGER)
+    assert auth.sign_in(admin.username, password, session_id="s", client=OWNER).role == "admin"
+
+
+def test_unknown_and_known_names_are_throttled_alike(make_user: MakeUser) -> None:
+    """After as many failures, a real name and a made-up one answer the same way."""
+    user, password = make_user("ministry")
+    answers = []
+    for name, right in ((user.username, password), ("no.such.person", "whatever-it-is")):
+        _fail_times(name, auth.MAX_FAILED_SIGN_INS, STRANGER)
+        with pytest.raises(SignInFailed) as err:
+            auth.sign_in(name, right, session_id="s", client=STRANGER)
+        answers.append((type(err.value), err.value.key, err.value.params))
+    assert answers[0] == answers[1]
+
+
+def test_the_block_runs_out(make_user: MakeUser) -> None:
+    user, password = make_user("ministry")
+    _fail_times(user.username, auth.MAX_FAILED_SIGN_INS, STRANGER)
+    # The block's minutes pass: move it into the past in the DB itself.
     past = auth.now_utc() - dt.timedelta(seconds=1)
     with ops.write(ops.engine()) as conn:
-        conn.execute(update(users).where(users.c.user_id == user.user_id).values(locked_until=past))
-    assert auth.sign_in(user.username, password, session_id="s").user_id == user.user_id
+        conn.execute(update(auth_throttle).values(blocked_until=past))
+    assert auth.sign_in(user.username, password, session_id="s", client=STRANGER).user_id == (
+        user.user_id
+    )
 
 
-def test_success_resets_the_failure_count(make_user: MakeUser) -> None:
+def test_success_resets_the_clients_count(make_user: MakeUser) -> None:
     user, password = make_user("ministry")
-    for _ in range(auth.MAX_FAILED_SIGN_INS - 1):
-        with pytest.raises(SignInFailed):
-            auth.sign_in(user.username, "wrong-wrong", session_id="s")
-    auth.sign_in(user.username, password, session_id="s")
-    for _ in range(auth.MAX_FAILED_SIGN_INS - 1):
-        with pytest.raises(SignInFailed):
-            auth.sign_in(user.username, "wrong-wrong", session_id="s")
-    assert auth.sign_in(user.username, password, session_id="s").username == user.username
+    _fail_times(user.username, auth.MAX_FAILED_SIGN_INS - 1, STRANGER)
+    auth.sign_in(user.username, password, session_id="s", client=STRANGER)
+    _fail_times(user.username, auth.MAX_FAILED_SIGN_INS - 1, STRANGER)
+    assert auth.sign_in(user.username, password, session_id="s", client=STRANGER).username == (
+        user.username
+    )
 
 
-def test_admin_reset_unlocks(make_user: MakeUser) -> None:
-    user, _ = make_user("ministry")
-    for _ in range(auth.MAX_FAILED_SIGN_INS):
-        with pytest.raises(SignInFailed):
-            auth.sign_in(user.username, "wrong-wrong", session_id="s")
-    new = accounts.reset_password(authz.CLI_ACTOR, user.user_id)
-    assert auth.sign_in(user.username, new, session_id="s").must_change_password
-
-
-@pytest.mark.parametrize(("idle_minutes", "expired"), [(29, False), (30, False), (31, True)])
-def test_session_expires_after_the_idle_setting(
-    ops_settings: Settings, idle_minutes: int, expired: bool
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0.0), (auth.ACCOUNT_FREE_FAILURES - 1, 0.0), (auth.ACCOUNT_FREE_FAILURES, 0.5),
+     (auth.ACCOUNT_FREE_FAILURES + 2, 2.0), (auth.ACCOUNT_FREE_FAILURES + 30, auth.MAX_DELAY_S)],
+)  # fmt: skip
+def test_guessing_from_many_clients_slows_down_but_locks_no_one(
+    failures: int, seconds: float
 ) -> None:
-    last = dt.datetime(2025, 1, 1, 8, 0, tzinfo=dt.UTC)
-    now = last + dt.timedelta(minutes=idle_minutes)
-    assert auth.session_expired(last, now, ops_settings) is expired
+    assert auth.delay_s(failures) == seconds
 
 
-def test_sign_out_is_audited(make_user: MakeUser, admin: auth.User) -> None:
-    user, password = make_user("payments_officer")
-    auth.sign_out(auth.sign_in(user.username, password, session_id="s9"), session_id="s9")
-    assert _actions(admin, None)[-2:] == ["auth.sign_in", "auth.sign_out"]
+def test_every_attempt_is_audited_with_the_clients_count(
+    make_user: MakeUser, admin: auth.User
+) -> None:
+    user, _ = make_user("ministry")
+    _fail_times(user.username, 2, STRANGER)
+    entry = audit_log.browse(admin, action="auth.sign_in_failed").row(0, named=True)
+    assert json.loads(entry["after"]) == {"reason": "wrong_password", "count_failed": 2}
 
 
 def test_change_password(make_user: MakeUser, admin: auth.User) -> None:
