@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,10 +49,41 @@ def _base_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnecti
     return con
 
 
+_NO_SUCH_DATABASE = re.compile(r'database ".*" does not exist')
+
+
+def _postgres_catalog_exists(conninfo: str) -> bool:
+    """Ask the PostgreSQL database of the catalog whether DuckLake's tables are there.
+
+    DuckLake keeps them in schema ``public`` unless METADATA_SCHEMA is given (we never
+    give it). A database that does not exist holds no lake either; any other failure to
+    connect is a LakeError, not "no lake", so nobody is told to rebuild a lake that is
+    merely unreachable.
+    """
+    import psycopg  # here: only a PostgreSQL catalog needs it
+
+    try:
+        with psycopg.connect(conninfo, connect_timeout=10) as pg:
+            row = pg.execute("select to_regclass('public.ducklake_metadata') is not null")
+            return bool(row.fetchone()[0])
+    except psycopg.OperationalError as exc:
+        # During connection start-up the server's SQLSTATE (3D000, invalid catalog name)
+        # reaches libpq only as the message text.
+        if _NO_SUCH_DATABASE.search(str(exc)):
+            return False
+        raise LakeError(f"Cannot reach the lake catalog: {exc}".strip()) from exc
+
+
 def catalog_exists(settings: Settings) -> bool:
+    """Whether a DuckLake catalog exists where the settings point (file or database)."""
     if settings.lake_catalog.startswith("sqlite:"):
         return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
-    return True
+    if settings.lake_catalog.startswith("postgres:"):
+        return _postgres_catalog_exists(settings.lake_catalog.removeprefix("postgres:"))
+    raise LakeError(
+        f"Unsupported lake catalog {settings.lake_catalog!r}: use 'sqlite:<file>' or "
+        "'postgres:<connection string>'."
+    )
 
 
 def _attach(con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool) -> None:

@@ -23,10 +23,11 @@ def frames(reference: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 
 @pytest.fixture
-def lake(settings: Settings, reference: dict, frames: dict) -> Settings:
-    """A lake with the reference tables and the sellers the feeds refer to."""
-    with connect_writer(settings) as con:
+def lake(empty_lake: Settings, reference: dict, frames: dict) -> Settings:
+    """A lake with the reference tables and the sellers the feeds refer to, on this test's
+    catalog; its settings are in the environment too, for subprocesses and the CLI."""
+    with connect_writer(empty_lake) as con:
         write_reference(con, reference)
         con.register("_s", frames["dim_seller"].to_arrow())
         con.execute("insert into dim_seller by name select * from _s")
-    return settings
+    return empty_lake

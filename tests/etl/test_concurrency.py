@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from etl_helpers import count
+from lake_catalogs import both_catalogs, catalog_env
 
 from etl.load import PAUSE_BEFORE_COMMIT_ENV, ledger, load_files
 from warehouse.lake import LakeBusy, writer_lock
@@ -26,7 +27,8 @@ def _orders_file(frames: dict, path: Path) -> Path:
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, POSTMART_DATA_DIR=str(settings.data_dir), PYTHONPATH=str(ROOT))
+    """The child's environment: this test's lake (data dir, catalog, data path) spelled out."""
+    env = dict(os.environ, **catalog_env(settings), PYTHONPATH=str(ROOT))
     env.update(extra)
     return env
 
@@ -39,6 +41,7 @@ def _wait_for(predicate, timeout_s: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+@both_catalogs
 def test_sigkill_mid_load_leaves_nothing_and_rerun_loads_once(
     lake: Settings, frames: dict, tmp_path: Path
 ):
@@ -87,6 +90,7 @@ READER = textwrap.dedent(
 )
 
 
+@both_catalogs
 def test_reader_in_another_process_sees_old_then_new_without_error(
     lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -108,6 +112,7 @@ def test_reader_in_another_process_sees_old_then_new_without_error(
     assert lines["seen"].split() == ["0", str(frames["fct_order"].height)]
 
 
+@both_catalogs
 def test_second_writer_gets_a_clear_busy_message(
     lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

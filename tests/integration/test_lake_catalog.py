@@ -1,0 +1,117 @@
+"""The lake on both catalogs: whether a lake exists, read-only readers, the migration runner."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+from lake_catalogs import PgServer, both_catalogs
+
+from warehouse import lake as lake_mod
+from warehouse.lake import (
+    LakeError,
+    LakeMissing,
+    applied_versions,
+    catalog_exists,
+    connect_reader,
+    connect_writer,
+    migrate,
+    migrations,
+)
+from warehouse.query import fetch_df, fetch_one
+from warehouse.settings import Settings, load_settings
+
+# More rows than DuckLake inlines into the catalog (10 by default): these land in Parquet.
+N_ROWS = 50
+
+
+def _fill(settings: Settings, prefix: str) -> None:
+    with connect_writer(settings) as con:
+        con.execute(
+            "insert into dim_region select ? || i, 'th', 'en' from range(?) t(i)", [prefix, N_ROWS]
+        )
+
+
+@contextlib.contextmanager
+def _reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect_reader(settings)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@both_catalogs
+def test_no_lake_until_the_first_writer(empty_lake: Settings):
+    assert not catalog_exists(empty_lake)
+    with pytest.raises(LakeMissing, match="No lake at"):
+        connect_reader(empty_lake)
+    _fill(empty_lake, "r")
+    assert catalog_exists(empty_lake)
+    with _reader(empty_lake) as con:
+        assert fetch_one(con, "select count(*) from dim_region") == (N_ROWS,)
+
+
+@pytest.mark.postgres
+def test_a_missing_catalog_database_is_no_lake(pg_server: PgServer, settings: Settings):
+    s = load_settings(
+        {
+            "POSTMART_DATA_DIR": str(settings.data_dir),
+            "POSTMART_LAKE_CATALOG": "postgres:" + pg_server.conninfo("pm_lake_never_made"),
+        }
+    )
+    assert not catalog_exists(s)
+    with pytest.raises(LakeMissing):
+        connect_reader(s)
+
+
+def test_an_unreachable_catalog_server_is_an_error_not_a_missing_lake(settings: Settings):
+    # Port 9 (discard) has no PostgreSQL: refused at once, no server needed for this test.
+    s = load_settings(
+        {
+            "POSTMART_DATA_DIR": str(settings.data_dir),
+            "POSTMART_LAKE_CATALOG": "postgres:dbname=x host=127.0.0.1 port=9 user=postgres",
+        }
+    )
+    with pytest.raises(LakeError, match="Cannot reach the lake catalog") as caught:
+        catalog_exists(s)
+    assert not isinstance(caught.value, LakeMissing)
+
+
+@both_catalogs
+def test_readers_attach_read_only_lake_and_catalog(empty_lake: Settings):
+    _fill(empty_lake, "r")
+    with _reader(empty_lake) as con:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("insert into dim_region values ('x', 'x', 'x')")
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("create table t (a int)")
+        # DuckLake's own catalog database is attached read-only under the reader too.
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("create table __ducklake_metadata_lake.t (a int)")
+        assert fetch_one(con, "select count(*) from dim_region") == (N_ROWS,)
+
+
+@both_catalogs
+def test_migrations_apply_once_and_a_failing_one_leaves_nothing(
+    empty_lake: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    versions = {v for v, _, _ in migrations()}
+    with connect_writer(empty_lake) as con:
+        assert applied_versions(con) == versions
+        assert migrate(con) == []  # nothing left to apply
+    bad = (
+        max(versions) + 1,
+        "9999_broken",
+        "create table half_done (a integer);\nselect * from no_such_table;",
+    )
+    monkeypatch.setattr(lake_mod, "migrations", lambda: [*migrations(), bad])
+    with pytest.raises(duckdb.Error, match="no_such_table"):
+        with connect_writer(empty_lake):
+            pass
+    with _reader(empty_lake) as con:
+        assert fetch_one(con, "select count(*) from schema_migrations") == (len(versions),)
+        tables = fetch_df(con, "select table_name from information_schema.tables")
+        assert "half_done" not in tables["table_name"].to_list()
