@@ -12,13 +12,16 @@ Importable as ``lake_catalogs`` from every test folder (``tests/`` is on ``sys.p
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from warehouse.lake import OVERRIDE_DATA_PATH_ENV
 from warehouse.settings import Settings
 
 PG_URL_ENV = "POSTMART_TEST_PG_URL"
@@ -99,4 +102,14 @@ def catalog_env(settings: Settings) -> dict[str, str]:
         "POSTMART_DATA_DIR": str(settings.data_dir),
         "POSTMART_LAKE_CATALOG": settings.lake_catalog,
         "POSTMART_LAKE_DATA_PATH": settings.lake_data_path,
+        OVERRIDE_DATA_PATH_ENV: os.environ.get(OVERRIDE_DATA_PATH_ENV, ""),
     }
+
+
+def copy_lake_files(template: Settings, data_dir: Path) -> None:
+    """The template's lake folder (SQLite catalog, if any, and Parquet files) into
+    ``data_dir``. DuckLake never changes a Parquet file once written, but the copy is real:
+    a test may delete files of its own lake."""
+    shutil.copytree(
+        template.lake_dir, data_dir / "lake", ignore=shutil.ignore_patterns("writer.lock")
+    )

@@ -25,6 +25,13 @@ LAKE = "lake"
 _EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "lake"
 
+# Internal switch, not a user setting: "1" attaches with DuckLake's OVERRIDE_DATA_PATH, so a
+# lake whose folder (and catalog) was copied reads and writes the Parquet files under its own
+# configured data path instead of the one recorded in the catalog when it was created. The
+# tests copy one reference lake per test this way. Without it DuckLake refuses a data path
+# that differs from the recorded one, which is the guard we want against a misconfiguration.
+OVERRIDE_DATA_PATH_ENV = "POSTMART_LAKE_OVERRIDE_DATA_PATH"
+
 
 class LakeError(Exception):
     """A lake problem with a message meant for the person who ran the command."""
@@ -90,8 +97,12 @@ def _attach(con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool)
     # Paths come from our own settings, not from users; DuckDB cannot bind ATTACH targets.
     catalog = settings.lake_catalog.replace("'", "''")
     data_path = settings.lake_data_path.replace("'", "''")
-    options = f"data_path '{data_path}'" + (", read_only" if read_only else "")
-    con.execute(f"attach 'ducklake:{catalog}' as {LAKE} ({options})")
+    options = [f"data_path '{data_path}'"]
+    if os.environ.get(OVERRIDE_DATA_PATH_ENV) == "1":
+        options.append("override_data_path true")
+    if read_only:
+        options.append("read_only")
+    con.execute(f"attach 'ducklake:{catalog}' as {LAKE} ({', '.join(options)})")
     con.execute(f"use {LAKE}")
 
 

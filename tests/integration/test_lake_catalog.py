@@ -1,16 +1,19 @@
-"""The lake on both catalogs: whether a lake exists, read-only readers, the migration runner."""
+"""The lake on both catalogs: whether a lake exists, read-only readers, the migration runner,
+and copies of a lake (OVERRIDE_DATA_PATH) that never touch the lake they were copied from."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
-from lake_catalogs import PgServer, both_catalogs
+from lake_catalogs import PgServer, both_catalogs, copy_lake_files, pg_database
 
 from warehouse import lake as lake_mod
 from warehouse.lake import (
+    OVERRIDE_DATA_PATH_ENV,
     LakeError,
     LakeMissing,
     applied_versions,
@@ -115,3 +118,55 @@ def test_migrations_apply_once_and_a_failing_one_leaves_nothing(
         assert fetch_one(con, "select count(*) from schema_migrations") == (len(versions),)
         tables = fetch_df(con, "select table_name from information_schema.tables")
         assert "half_done" not in tables["table_name"].to_list()
+
+
+def _files(settings: Settings) -> list[str]:
+    with _reader(settings) as con:
+        files = fetch_df(con, "select data_file from ducklake_list_files('lake', 'dim_region')")
+    return files["data_file"].to_list()
+
+
+def _parquet_on_disk(settings: Settings) -> set[Path]:
+    return set(Path(settings.lake_data_path).rglob("*.parquet"))
+
+
+@both_catalogs
+def test_a_copied_lake_reads_and_writes_only_its_own_files(
+    catalog: str,
+    empty_lake: Settings,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    template = empty_lake
+    _fill(template, "t")
+    before_files, before_disk = _files(template), _parquet_on_disk(template)
+    assert before_files and before_disk
+
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    copy_lake_files(template, copy_dir)
+    env = {"POSTMART_DATA_DIR": str(copy_dir)}
+    if catalog == "postgres":
+        server: PgServer = request.getfixturevalue("pg_server")
+        name = server.create_database(template=pg_database(template))
+        request.addfinalizer(lambda: server.drop_database(name))
+        env["POSTMART_LAKE_CATALOG"] = "postgres:" + server.conninfo(name)
+    copy = load_settings(env)
+
+    # Without the override DuckLake refuses a data path other than the recorded one.
+    with pytest.raises(duckdb.Error, match="does not match existing data path"):
+        connect_reader(copy)
+    monkeypatch.setenv(OVERRIDE_DATA_PATH_ENV, "1")
+    assert all(f.startswith(copy.lake_data_path) for f in _files(copy))
+
+    _fill(copy, "c")
+    with _reader(copy) as con:
+        assert fetch_one(con, "select count(*) from dim_region") == (2 * N_ROWS,)
+    assert all(f.startswith(copy.lake_data_path) for f in _files(copy))
+    assert len(_parquet_on_disk(copy)) > len(before_disk)
+    # The template: same rows, same file list, not one file more on its disk.
+    assert _files(template) == before_files
+    assert _parquet_on_disk(template) == before_disk
+    with _reader(template) as con:
+        assert fetch_one(con, "select count(*) from dim_region") == (N_ROWS,)
