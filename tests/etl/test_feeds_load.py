@@ -9,9 +9,11 @@ import polars as pl
 import pytest
 from etl_helpers import count, query, write_csv
 from lake_catalogs import both_catalogs
+from lake_keys import all_key_problems
 
 from etl.feeds.demo_feeds import MANIFEST_NAME, write_demo_feeds
 from etl.load import detect_feed, ledger, load_files, quarantine_rows
+from warehouse.lake import connect_reader
 from warehouse.settings import Settings
 
 FEED_KEYS = (
@@ -145,6 +147,12 @@ def test_defects_are_quarantined_and_reload_changes_nothing(
         assert r.load_id == old.load_id
     assert counts == {t: count(lake, t) for t in counts}
     assert ledger(lake).height == len(paths)
+    # Every key the migrations state holds after real loads, quarantine and ledger included.
+    con = connect_reader(lake)
+    try:
+        assert all_key_problems(con) == []
+    finally:
+        con.close()
 
 
 ORDER_HEADER = (
