@@ -25,8 +25,10 @@ from duckdb_extensions import import_extension
 from warehouse.settings import Settings, load_settings
 
 LAKE = "lake"
-# Extensions are installed from the wheels in site-packages, never downloaded.
-_EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
+# Extensions are installed from the wheels in site-packages, never downloaded. A connection
+# loads DuckLake and the scanner of its catalog only: DuckDB checks an extension's signature
+# over the whole file (some 35-40 MB each) on every load, about 0.2 s apiece.
+_CATALOG_SCANNERS = {"sqlite:": "sqlite_scanner", "postgres:": "postgres_scanner"}
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "lake"
 
 # Internal switch, not a user setting: "1" attaches with DuckLake's OVERRIDE_DATA_PATH, so a
@@ -67,12 +69,25 @@ class LakeBusy(LakeError):
     pass
 
 
-def _base_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def _catalog_scanner(settings: Settings) -> str:
+    for prefix, scanner in _CATALOG_SCANNERS.items():
+        if settings.lake_catalog.startswith(prefix):
+            return scanner
+    raise LakeError(
+        f"Unsupported lake catalog {settings.lake_catalog!r}: use 'sqlite:<file>' or "
+        "'postgres:<connection string>'."
+    )
+
+
+def _base_connection(
+    settings: Settings, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the extensions this lake's catalog needs, auto-install off."""
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
-    for name in _EXTENSIONS:
+    for name in ("ducklake", _catalog_scanner(settings)):
         import_extension(name, con=con)
         con.execute(f"load {name}")
     return con
@@ -128,14 +143,9 @@ def _postgres_catalog_exists(conninfo: str) -> bool:
 
 def catalog_exists(settings: Settings) -> bool:
     """Whether a DuckLake catalog exists where the settings point (file or database)."""
-    if settings.lake_catalog.startswith("sqlite:"):
-        return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
-    if settings.lake_catalog.startswith("postgres:"):
+    if _catalog_scanner(settings) == "postgres_scanner":
         return _postgres_catalog_exists(settings.lake_catalog.removeprefix("postgres:"))
-    raise LakeError(
-        f"Unsupported lake catalog {settings.lake_catalog!r}: use 'sqlite:<file>' or "
-        "'postgres:<connection string>'."
-    )
+    return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
 
 
 def _attach_statement(settings: Settings, read_only: bool) -> str:
@@ -160,7 +170,7 @@ def connect_reader(settings: Settings | None = None) -> duckdb.DuckDBPyConnectio
         raise LakeMissing(
             f"No lake at {settings.lake_catalog}. Run `postmart demo` or `postmart etl load`."
         )
-    con = _base_connection()
+    con = _base_connection(settings)
     attach = _attach_statement(settings, read_only=True)
     try:
         # Each step retried on its own: a failed ATTACH leaves nothing attached, so it can
@@ -211,7 +221,7 @@ def connect_writer(
     settings = settings or load_settings()
     with writer_lock(settings, timeout_s):
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
-        con = _base_connection(memory_limit)
+        con = _base_connection(settings, memory_limit)
         try:
             con.execute(_attach_statement(settings, read_only=False))
             con.execute(f"use {LAKE}")
