@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lake_catalogs import PgServer, pg_url_or_skip
 
 from warehouse.settings import Settings, load_settings
 
@@ -23,6 +25,39 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return load_settings()
+
+
+@pytest.fixture
+def catalog(request: pytest.FixtureRequest) -> str:
+    """The lake catalog of this test: "sqlite" unless it runs on both (``@both_catalogs``)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> PgServer:
+    """The PostgreSQL server of POSTMART_TEST_PG_URL (skip without it, unless required)."""
+    return PgServer.from_url(pg_url_or_skip())
+
+
+@pytest.fixture
+def empty_lake(
+    catalog: str,
+    settings: Settings,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Settings]:
+    """Settings of a lake not built yet, on this test's catalog: the SQLite file in the data
+    dir, or a fresh PostgreSQL database (dropped afterwards); Parquet under the data dir."""
+    if catalog == "sqlite":
+        yield settings
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    monkeypatch.setenv("POSTMART_LAKE_CATALOG", "postgres:" + server.conninfo(name))
+    try:
+        yield load_settings()
+    finally:
+        server.drop_database(name)
 
 
 @pytest.fixture(scope="session")

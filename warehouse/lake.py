@@ -3,6 +3,9 @@
 Readers attach the lake READ_ONLY and may be many; the one writer holds a file lock
 (``<DATA_DIR>/lake/writer.lock``) for as long as it writes. DuckLake gives readers
 snapshot isolation: they see the previous snapshot until the writer commits.
+
+A reader that meets the SQLite catalog locked by another process's commit retries briefly
+(:func:`retry_while_busy`) and then raises :class:`LakeBusy`; no other error is retried.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 from duckdb_extensions import import_extension
@@ -20,9 +25,36 @@ from duckdb_extensions import import_extension
 from warehouse.settings import Settings, load_settings
 
 LAKE = "lake"
-# Extensions are installed from the wheels in site-packages, never downloaded.
-_EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
+# Extensions are installed from the wheels in site-packages, never downloaded. A connection
+# loads DuckLake and the scanner of its catalog only: DuckDB checks an extension's signature
+# over the whole file (some 35-40 MB each) on every load, about 0.2 s apiece.
+_CATALOG_SCANNERS = {"sqlite:": "sqlite_scanner", "postgres:": "postgres_scanner"}
 _MIGRATIONS_DIR = Path(__file__).parent / "migrations" / "lake"
+
+# Internal switch, not a user setting: "1" attaches with DuckLake's OVERRIDE_DATA_PATH, so a
+# lake whose folder (and catalog) was copied reads and writes the Parquet files under its own
+# configured data path instead of the one recorded in the catalog when it was created. The
+# tests copy one reference lake per test this way. Without it DuckLake refuses a data path
+# that differs from the recorded one, which is the guard we want against a misconfiguration.
+OVERRIDE_DATA_PATH_ENV = "POSTMART_LAKE_OVERRIDE_DATA_PATH"
+
+# How long, in total, a reader keeps retrying while the SQLite catalog is locked by another
+# process (a load's commit holds it for a moment, and rollback-journal SQLite lets no reader
+# in meanwhile). Long enough to ride out a commit; short enough that a page answers "busy,
+# try again" rather than hanging. Then LakeBusy.
+READ_BUSY_RETRY_S = 2.0
+_READ_BUSY_FIRST_PAUSE_S = 0.05
+# SQLite's own wait inside one reader attempt (DuckLake's META_BUSY_TIMEOUT, ms; DuckLake's
+# default is 5000). DuckDB's SQLite sleeps in whole seconds when the catalog is busy, so 1000
+# means one retry after 1 s: enough for a commit's moment on reads that do not go through
+# the retrying helpers, and it keeps one attempt well inside READ_BUSY_RETRY_S.
+_READER_SQLITE_BUSY_TIMEOUT_MS = 1000
+# SQLite's text for SQLITE_BUSY, which DuckDB passes on inside a plain duckdb.Error
+# ("Failed to query most recent snapshot for DuckLake: ... database is locked").
+_SQLITE_BUSY_TEXT = "database is locked"
+_BUSY_MESSAGE = "The lake is busy: a load is being committed. Try again in a moment."
+
+T = TypeVar("T")
 
 
 class LakeError(Exception):
@@ -37,41 +69,117 @@ class LakeBusy(LakeError):
     pass
 
 
-def _base_connection(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def _catalog_scanner(settings: Settings) -> str:
+    for prefix, scanner in _CATALOG_SCANNERS.items():
+        if settings.lake_catalog.startswith(prefix):
+            return scanner
+    raise LakeError(
+        f"Unsupported lake catalog {settings.lake_catalog!r}: use 'sqlite:<file>' or "
+        "'postgres:<connection string>'."
+    )
+
+
+def _base_connection(
+    settings: Settings, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the extensions this lake's catalog needs, auto-install off."""
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
-    for name in _EXTENSIONS:
+    for name in ("ducklake", _catalog_scanner(settings)):
         import_extension(name, con=con)
         con.execute(f"load {name}")
     return con
 
 
+def is_catalog_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is the SQLite catalog being locked by another process: transient,
+    worth a retry. Anything else (a bad query, a missing file) is not."""
+    return isinstance(exc, duckdb.Error) and _SQLITE_BUSY_TEXT in str(exc)
+
+
+def retry_while_busy(call: Callable[[], T]) -> T:
+    """``call()``, retried with growing pauses while the catalog is busy, for at most
+    READ_BUSY_RETRY_S in all; then LakeBusy. For reads only: a read is safe to repeat."""
+    deadline = time.monotonic() + READ_BUSY_RETRY_S
+    pause = _READ_BUSY_FIRST_PAUSE_S
+    while True:
+        try:
+            return call()
+        except duckdb.Error as exc:
+            if not is_catalog_busy(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise LakeBusy(_BUSY_MESSAGE) from exc
+        time.sleep(pause)
+        pause *= 2
+
+
+_NO_SUCH_DATABASE = re.compile(r'database ".*" does not exist')
+
+
+def _postgres_catalog_exists(conninfo: str) -> bool:
+    """Ask the PostgreSQL database of the catalog whether DuckLake's tables are there.
+
+    DuckLake keeps them in schema ``public`` unless METADATA_SCHEMA is given (we never
+    give it). A database that does not exist holds no lake either; any other failure to
+    connect is a LakeError, not "no lake", so nobody is told to rebuild a lake that is
+    merely unreachable.
+    """
+    import psycopg  # here: only a PostgreSQL catalog needs it
+
+    try:
+        with psycopg.connect(conninfo, connect_timeout=10) as pg:
+            row = pg.execute("select to_regclass('public.ducklake_metadata') is not null")
+            return bool(row.fetchone()[0])
+    except psycopg.OperationalError as exc:
+        # During connection start-up the server's SQLSTATE (3D000, invalid catalog name)
+        # reaches libpq only as the message text.
+        if _NO_SUCH_DATABASE.search(str(exc)):
+            return False
+        raise LakeError(f"Cannot reach the lake catalog: {exc}".strip()) from exc
+
+
 def catalog_exists(settings: Settings) -> bool:
-    if settings.lake_catalog.startswith("sqlite:"):
-        return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
-    return True
+    """Whether a DuckLake catalog exists where the settings point (file or database)."""
+    if _catalog_scanner(settings) == "postgres_scanner":
+        return _postgres_catalog_exists(settings.lake_catalog.removeprefix("postgres:"))
+    return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
 
 
-def _attach(con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool) -> None:
+def _attach_statement(settings: Settings, read_only: bool) -> str:
     # Paths come from our own settings, not from users; DuckDB cannot bind ATTACH targets.
     catalog = settings.lake_catalog.replace("'", "''")
     data_path = settings.lake_data_path.replace("'", "''")
-    options = f"data_path '{data_path}'" + (", read_only" if read_only else "")
-    con.execute(f"attach 'ducklake:{catalog}' as {LAKE} ({options})")
-    con.execute(f"use {LAKE}")
+    options = [f"data_path '{data_path}'"]
+    if os.environ.get(OVERRIDE_DATA_PATH_ENV) == "1":
+        options.append("override_data_path true")
+    if read_only:
+        options.append("read_only")
+        if settings.lake_catalog.startswith("sqlite:"):
+            options.append(f"meta_busy_timeout {_READER_SQLITE_BUSY_TIMEOUT_MS}")
+    return f"attach 'ducklake:{catalog}' as {LAKE} ({', '.join(options)})"
 
 
 def connect_reader(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the lake; raises LakeMissing when none was built yet."""
+    """A read-only connection to the lake; raises LakeMissing when none was built yet and
+    LakeBusy when the catalog stays locked by another process's commit."""
     settings = settings or load_settings()
     if not catalog_exists(settings):
         raise LakeMissing(
             f"No lake at {settings.lake_catalog}. Run `postmart demo` or `postmart etl load`."
         )
-    con = _base_connection()
-    _attach(con, settings, read_only=True)
+    con = _base_connection(settings)
+    attach = _attach_statement(settings, read_only=True)
+    try:
+        # Each step retried on its own: a failed ATTACH leaves nothing attached, so it can
+        # simply run again, and `use` must not repeat an ATTACH that succeeded.
+        retry_while_busy(lambda: con.execute(attach))
+        retry_while_busy(lambda: con.execute(f"use {LAKE}"))
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -113,9 +221,10 @@ def connect_writer(
     settings = settings or load_settings()
     with writer_lock(settings, timeout_s):
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
-        con = _base_connection(memory_limit)
+        con = _base_connection(settings, memory_limit)
         try:
-            _attach(con, settings, read_only=False)
+            con.execute(_attach_statement(settings, read_only=False))
+            con.execute(f"use {LAKE}")
             migrate(con)
             yield con
         finally:

@@ -7,7 +7,9 @@ and run through :func:`run`, which binds named ``$parameters`` and owns DuckDB's
   passed (a caller may hand every filter it has);
 - a cursor does not inherit the connection's ``use lake`` (see :func:`cursor`);
 - sets and tuples bind as lists (``list_contains($provinces, province_code)`` is the one
-  "in a list" idiom of our SQL).
+  "in a list" idiom of our SQL);
+- a read that meets the SQLite catalog locked by another process's commit is retried
+  briefly, then raises ``LakeBusy`` (``warehouse.lake.retry_while_busy``).
 
 One-line catalog queries stay inline, as datasette keeps its own.
 """
@@ -21,6 +23,8 @@ from typing import Any
 
 import duckdb
 import polars as pl
+
+from warehouse.lake import retry_while_busy
 
 Params = Sequence[Any] | Mapping[str, Any] | None
 SQL_PACKAGE = "warehouse"
@@ -47,8 +51,7 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return cur
 
 
-def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> pl.DataFrame:
-    """Run a query on a fresh cursor (connections are shared; cursors are not) as polars."""
+def _fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> pl.DataFrame:
     cur = cursor(con)
     try:
         return cur.execute(sql, params).pl()
@@ -56,12 +59,25 @@ def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) ->
         cur.close()
 
 
-def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> tuple | None:
+def _fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: Params) -> tuple | None:
+    # Closing the cursor ends its transaction: a half-read result would keep the SQLite
+    # catalog's read lock and hold up a writer's commit.
     cur = cursor(con)
     try:
         return cur.execute(sql, params).fetchone()
     finally:
         cur.close()
+
+
+def fetch_df(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> pl.DataFrame:
+    """Run a query on a fresh cursor (connections are shared; cursors are not) as polars;
+    LakeBusy when the catalog stays locked by another process's commit."""
+    return retry_while_busy(lambda: _fetch_df(con, sql, params))
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> tuple | None:
+    """The first row of a query (on a fresh cursor), or None; LakeBusy as fetch_df."""
+    return retry_while_busy(lambda: _fetch_one(con, sql, params))
 
 
 def ensure_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from etl_helpers import write_csv
+from lake_catalogs import both_catalogs
 
 from dashboard.cli import main
 from warehouse.settings import Settings
 
 
+@both_catalogs
 def test_load_then_status(lake: Settings, tmp_path: Path, capsys: pytest.CaptureFixture):
     path = write_csv(
         tmp_path / "payouts_june.csv",

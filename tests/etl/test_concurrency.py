@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from etl_helpers import count
+from lake_catalogs import both_catalogs, catalog_env
 
 from etl.load import PAUSE_BEFORE_COMMIT_ENV, ledger, load_files
 from warehouse.lake import LakeBusy, writer_lock
@@ -26,7 +27,8 @@ def _orders_file(frames: dict, path: Path) -> Path:
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, POSTMART_DATA_DIR=str(settings.data_dir), PYTHONPATH=str(ROOT))
+    """The child's environment: this test's lake (data dir, catalog, data path) spelled out."""
+    env = dict(os.environ, **catalog_env(settings), PYTHONPATH=str(ROOT))
     env.update(extra)
     return env
 
@@ -39,6 +41,7 @@ def _wait_for(predicate, timeout_s: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+@both_catalogs
 def test_sigkill_mid_load_leaves_nothing_and_rerun_loads_once(
     lake: Settings, frames: dict, tmp_path: Path
 ):
@@ -65,49 +68,65 @@ def test_sigkill_mid_load_leaves_nothing_and_rerun_loads_once(
     assert count(lake, "fct_order") == frames["fct_order"].height
 
 
+# Queries until the stop file appears (the test makes it once the load has returned), then
+# once more, so its last count was read after the commit; gives up after argv[2] seconds.
 READER = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
+    from warehouse.query import fetch_one
     from warehouse.lake import connect_reader
     con = connect_reader()
     print("ready", flush=True)
-    seen, errors, deadline = [], 0, time.monotonic() + float(sys.argv[1])
+    stop, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
+    seen, errors = [], 0
     while time.monotonic() < deadline:
+        last = os.path.exists(stop)
         try:
-            n = con.execute("select count(*) from fct_order").fetchone()[0]
+            n = fetch_one(con, "select count(*) from fct_order")[0]
             if not seen or seen[-1] != n:
                 seen.append(n)
         except Exception as exc:
             errors += 1
             print("error", exc, flush=True)
+        if last:
+            break
         time.sleep(0.02)
+    else:
+        print("error gave up waiting for the stop file", flush=True)
+        errors += 1
     print("seen", *seen, flush=True)
     print("errors", errors, flush=True)
     """
 )
 
 
+@both_catalogs
 def test_reader_in_another_process_sees_old_then_new_without_error(
     lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     path = _orders_file(frames, tmp_path / "orders_live.parquet")
+    stop = tmp_path / "reader.stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, "8"],
+        [sys.executable, "-c", READER, str(stop), "60"],
         env=_env(lake),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert reader.stdout.readline().strip() == "ready"
-    monkeypatch.setenv(PAUSE_BEFORE_COMMIT_ENV, "1.5")  # the reader queries during the load
-    [r] = load_files([path], settings=lake)
-    assert r.status == "loaded"
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        monkeypatch.setenv(PAUSE_BEFORE_COMMIT_ENV, "1.5")  # the reader queries during the load
+        [r] = load_files([path], settings=lake)
+        assert r.status == "loaded"
+    finally:
+        stop.touch()
     out, _ = reader.communicate(timeout=60)
     lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
     assert lines["errors"] == "0", out
     assert lines["seen"].split() == ["0", str(frames["fct_order"].height)]
 
 
+@both_catalogs
 def test_second_writer_gets_a_clear_busy_message(
     lake: Settings, frames: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -8,9 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from etl_helpers import count, query, write_csv
+from lake_catalogs import both_catalogs
+from lake_keys import all_key_problems
 
 from etl.feeds.demo_feeds import MANIFEST_NAME, write_demo_feeds
 from etl.load import detect_feed, ledger, load_files, quarantine_rows
+from warehouse.lake import connect_reader
 from warehouse.settings import Settings
 
 FEED_KEYS = (
@@ -30,6 +33,7 @@ def _demo(frames: dict, reference: dict, out: Path, share: float) -> list[Path]:
     return write_demo_feeds(chosen, out, seed=5, defect_share=share)
 
 
+@both_catalogs
 def test_every_format_round_trips(lake: Settings, frames: dict, reference: dict, tmp_path: Path):
     paths = _demo(frames, reference, tmp_path / "feeds", share=0.0)
     names = {p.name for p in paths}
@@ -99,6 +103,7 @@ def test_every_format_round_trips(lake: Settings, frames: dict, reference: dict,
     assert count(lake, "dim_branch") == reference["dim_branch"].height
 
 
+@both_catalogs
 def test_defects_are_quarantined_and_reload_changes_nothing(
     lake: Settings, frames: dict, reference: dict, tmp_path: Path
 ):
@@ -142,6 +147,12 @@ def test_defects_are_quarantined_and_reload_changes_nothing(
         assert r.load_id == old.load_id
     assert counts == {t: count(lake, t) for t in counts}
     assert ledger(lake).height == len(paths)
+    # Every key the migrations state holds after real loads, quarantine and ledger included.
+    con = connect_reader(lake)
+    try:
+        assert all_key_problems(con) == []
+    finally:
+        con.close()
 
 
 ORDER_HEADER = (
@@ -159,6 +170,7 @@ def _order_line(frames: dict, i: int, **over: str) -> str:
     return ",".join(o[c] for c in ORDER_HEADER.strip().split(",")) + "\n"
 
 
+@both_catalogs
 def test_two_bad_fields_make_one_quarantined_row(lake: Settings, frames: dict, tmp_path: Path):
     path = write_csv(
         tmp_path / "orders_bad.csv",
@@ -206,6 +218,7 @@ def test_amount_past_the_satang_is_quarantined_not_rounded(
     assert (r.count_loaded, r.by_reason) == (1, {"too_many_decimals": 1})
 
 
+@both_catalogs
 def test_resent_record_updates_by_key(lake: Settings, frames: dict, tmp_path: Path):
     oid = frames["fct_order"]["order_id"][0]
     first = write_csv(
@@ -225,6 +238,7 @@ def test_resent_record_updates_by_key(lake: Settings, frames: dict, tmp_path: Pa
     assert count(lake, "fct_order") == 2
 
 
+@both_catalogs
 def test_item_for_an_order_loaded_in_the_same_call(lake: Settings, frames: dict, tmp_path: Path):
     oid = frames["fct_order"]["order_id"][0]
     items = write_csv(
@@ -264,6 +278,7 @@ def test_unreadable_file_fails_and_loads_nothing(
     assert count(lake, "etl_quarantine") == 0
 
 
+@both_catalogs
 def test_truncated_parquet_of_a_real_file(lake: Settings, frames: dict, tmp_path: Path):
     full = tmp_path / "orders_full.parquet"
     frames["fct_order"].write_parquet(full)

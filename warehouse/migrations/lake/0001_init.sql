@@ -357,7 +357,7 @@ create table if not exists etl_load (
 
 -- grain: one row per rejected field of a rejected row
 create table if not exists etl_quarantine (
-    load_id varchar,
+    load_id varchar,            -- key with line_no, field
     feed varchar,
     file_name varchar,
     line_no bigint,             -- 1-based line (CSV: header is line 1), or record number

@@ -1,0 +1,161 @@
+"""Readers and a busy SQLite catalog: a lock held by another process's commit is waited out
+briefly, then reported as LakeBusy; no other error is retried.
+
+The lock is real: another process holds ``BEGIN EXCLUSIVE`` on the catalog file, as a
+committing writer does for a moment. It must be another process: SQLite's locks are POSIX
+locks, which a process never conflicts with itself on, so a sqlite3 connection in this
+process would not stop DuckDB's SQLite here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from warehouse import lake as lake_mod
+from warehouse import query
+from warehouse.lake import LakeBusy, connect_reader, connect_writer, is_catalog_busy
+from warehouse.settings import Settings
+
+HOLDER = textwrap.dedent(
+    """
+    import sqlite3, sys
+    con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+    try:
+        con.execute("begin exclusive")
+    except sqlite3.OperationalError as exc:
+        print("refused", exc, flush=True)
+        sys.exit()
+    print("locked", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+    con.execute("rollback")
+    """
+)
+
+
+class Holder:
+    def __init__(self, catalog_file: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, catalog_file],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.answer = self.proc.stdout.readline().strip()
+
+    def release(self) -> None:
+        """End the holder's transaction (idempotent)."""
+        if not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+
+@contextlib.contextmanager
+def catalog_locked(settings: Settings) -> Iterator[Holder]:
+    """Another process holding the SQLite catalog's exclusive lock."""
+    holder = Holder(settings.lake_catalog.removeprefix("sqlite:"))
+    try:
+        assert holder.answer == "locked", holder.answer
+        yield holder
+    finally:
+        holder.release()
+
+
+@pytest.fixture
+def lake(settings: Settings) -> Settings:
+    with connect_writer(settings) as con:
+        con.execute("insert into dim_region select 'r' || i, 'th', 'en' from range(50) t(i)")
+    return settings
+
+
+@pytest.fixture
+def short_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One attempt (SQLite waits 1 s inside it) and no more, to keep the busy tests short.
+    monkeypatch.setattr(lake_mod, "READ_BUSY_RETRY_S", 0.5)
+
+
+def test_a_lock_released_while_retrying_is_waited_out(
+    lake: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    con = connect_reader(lake)
+    seen: list[str] = []
+    try:
+        with catalog_locked(lake) as holder:
+
+            def busy_then_free(exc: BaseException) -> bool:
+                # The first busy error releases the lock: the retry must then succeed.
+                seen.append(str(exc))
+                holder.release()
+                return is_catalog_busy(exc)
+
+            monkeypatch.setattr(lake_mod, "is_catalog_busy", busy_then_free)
+            assert query.fetch_one(con, "select count(*) from dim_region") == (50,)
+    finally:
+        con.close()
+    assert len(seen) == 1 and "database is locked" in seen[0]
+
+
+@pytest.mark.usefixtures("short_retry")
+def test_queries_under_a_held_lock_raise_lake_busy(lake: Settings):
+    con = connect_reader(lake)
+    try:
+        with catalog_locked(lake):
+            with pytest.raises(LakeBusy, match="busy.*Try again") as caught:
+                query.fetch_df(con, "select count(*) from dim_region")
+            assert "database is locked" in str(caught.value.__cause__)
+            with pytest.raises(LakeBusy):
+                query.fetch_one(con, "select count(*) from dim_region")
+            with pytest.raises(LakeBusy):
+                query.table_counts(con)
+        # The same connection works again once the lock is gone.
+        assert query.fetch_one(con, "select count(*) from dim_region") == (50,)
+    finally:
+        con.close()
+
+
+@pytest.mark.usefixtures("short_retry")
+def test_connect_reader_under_a_held_lock_raises_lake_busy(lake: Settings):
+    with catalog_locked(lake):
+        with pytest.raises(LakeBusy, match="busy"):
+            connect_reader(lake)
+    con = connect_reader(lake)
+    con.close()
+
+
+def test_other_errors_are_not_retried(lake: Settings, monkeypatch: pytest.MonkeyPatch):
+    asked: list[BaseException] = []
+
+    def spy(exc: BaseException) -> bool:
+        asked.append(exc)
+        return is_catalog_busy(exc)
+
+    monkeypatch.setattr(lake_mod, "is_catalog_busy", spy)
+    con = connect_reader(lake)
+    try:
+        with pytest.raises(duckdb.BinderException):
+            query.fetch_one(con, "select no_such_column from dim_region")
+    finally:
+        con.close()
+    assert len(asked) == 1  # asked once, answered "not busy", raised as it was
+    assert not is_catalog_busy(duckdb.Error("Catalog Error: Table x does not exist"))
+    assert not is_catalog_busy(OSError("database is locked"))  # not from DuckDB
+
+
+def test_a_finished_read_leaves_the_catalog_unlocked(lake: Settings):
+    # A half-read result keeps the catalog's read lock (and would hold up a writer's
+    # commit); the helpers close their cursor, so after them another process can lock it.
+    con = connect_reader(lake)
+    try:
+        query.fetch_one(con, "select count(*) from dim_region")
+        query.fetch_df(con, "select * from dim_region")
+        with catalog_locked(lake):
+            pass
+    finally:
+        con.close()
