@@ -17,6 +17,7 @@ import datetime as dt
 import sys
 
 from dashboard import i18n
+from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
 from dashboard.onboarding import cli as onboarding_cli
@@ -31,7 +32,6 @@ EXIT_FAILED = 1
 
 def _populate_ops(settings: Settings) -> None:
     """Demo accounts, and the demo applications and listings brought into the review queues."""
-    from dashboard.admin import accounts
     from dashboard.identity.user import CLI_ACTOR
     from dashboard.onboarding import imports, listings
 
@@ -41,11 +41,11 @@ def _populate_ops(settings: Settings) -> None:
         f"Review queues: {apps.inserted} applications and {items.inserted} listings "
         "brought in from the lake"
     )
-    admin_cli.print_demo_users(accounts.create_demo_users(settings))
+    admin_cli.print_demo_users(bootstrap.create_demo_users(settings))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from etl.demo.build import build_demo
+    from etl.demo import build_demo
 
     try:
         end = dt.date.fromisoformat(args.end) if args.end else None
@@ -59,7 +59,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _register_demo(sub: argparse._SubParsersAction) -> None:
-    from etl.demo.build import SCALES
+    from etl.demo import SCALES
 
     p = sub.add_parser("demo", help="replace the lake with a generated demo programme")
     p.add_argument("--scale", choices=list(SCALES), default="small", help="size (default small)")

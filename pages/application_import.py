@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import export, formatting, i18n, ui
 from dashboard.identity.user import User
-from dashboard.onboarding import imports, scope, validators
+from dashboard.onboarding import imports, scope, sheets, validators
 from dashboard.ui import labels, tables, text, widgets
 from warehouse import limits
 from warehouse.vocab import SELLER_TYPES
@@ -33,7 +33,7 @@ PROBLEMS_SHOWN = 50
 GOOD_ROWS_SHOWN = 200
 
 
-def problems_csv(preview: imports.ImportPreview) -> bytes:
+def problems_csv(preview: sheets.ImportPreview) -> bytes:
     """Every problem of the preview, one per line, in the reader's language."""
     lang = ui.language()
     frame = preview.problems_frame().with_columns(
@@ -45,7 +45,7 @@ def problems_csv(preview: imports.ImportPreview) -> bytes:
     return export.csv_bytes(frame.select("line_no", "problem"))
 
 
-def show_problems(preview: imports.ImportPreview) -> None:
+def show_problems(preview: sheets.ImportPreview) -> None:
     st.markdown(ui.t("import.bad_rows"))
     problems = [(row.line_no, p) for row in preview.bad for p in row.problems]
     tables.show_lines(
@@ -71,8 +71,8 @@ def spreadsheet_tab(user: User) -> None:
     st.caption(
         ui.t(
             "import.sheet_help",
-            columns=", ".join(imports.SHEET_REQUIRED_COLUMNS),
-            max_rows=imports.MAX_SHEET_ROWS,
+            columns=", ".join(sheets.SHEET_REQUIRED_COLUMNS),
+            max_rows=sheets.MAX_SHEET_ROWS,
         )
     )
     generation = st.session_state.setdefault(UPLOADER_GENERATION, 0)
@@ -80,13 +80,13 @@ def spreadsheet_tab(user: User) -> None:
         ui.t("import.upload"),
         type=["csv", "xlsx"],
         key=f"import_upload_{generation}",
-        max_upload_size=imports.MAX_SHEET_MB,
+        max_upload_size=sheets.MAX_SHEET_MB,
     )
     if upload is not None and st.button(
         ui.t("import.preview"), type="primary", icon=":material/preview:"
     ):
         st.session_state[PREVIEW] = text.attempt(
-            imports.preview_spreadsheet, user, upload.getvalue(), upload.name
+            sheets.preview_spreadsheet, user, upload.getvalue(), upload.name
         )
         st.session_state.pop(RESULT, None)
     result = st.session_state.get(RESULT)
@@ -129,7 +129,7 @@ def spreadsheet_tab(user: User) -> None:
         icon=":material/save:",
     ):
         with ui.errors_shown():
-            result = imports.confirm_import(user, preview, chosen, session_id=ui.session_id())
+            result = sheets.confirm_import(user, preview, chosen, session_id=ui.session_id())
         st.session_state[RESULT] = result
         st.session_state.pop(PREVIEW, None)
         st.session_state[UPLOADER_GENERATION] = generation + 1

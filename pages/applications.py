@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.identity.user import User
-from dashboard.onboarding import checklist, duplicates, queue, workflow
+from dashboard.onboarding import bulk, checklist, duplicates, queue, workflow
 from dashboard.ui import labels, tables, text, widgets
 from dashboard.ui.onboarding import application_fields
 from warehouse import limits
@@ -226,7 +226,7 @@ def show_application(user: User, application_id: str) -> None:
 def confirm_bulk_approval(user: User, ids: list[str]) -> None:
     """What bulk approval will approve, and what not and why, before anything is done."""
     with ui.errors_shown():
-        candidates = workflow.bulk_approval_view(user, ids)
+        candidates = bulk.bulk_approval_view(user, ids)
     st.markdown(ui.md("applications.bulk_confirm_intro", count=len(candidates.clean_ids)))
     tables.show_lines(
         "applications.bulk_line",
@@ -254,7 +254,7 @@ def confirm_bulk_approval(user: User, ids: list[str]) -> None:
         key="bulk_confirm",
     ):
         with ui.errors_shown():
-            result = workflow.bulk_approve(user, candidates.clean_ids, session_id=ui.session_id())
+            result = bulk.bulk_approve(user, candidates.clean_ids, session_id=ui.session_id())
         text.flash(
             FLASH,
             "applications.bulk_done",

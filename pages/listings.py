@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import formatting, ui
 from dashboard.identity.user import User
-from dashboard.onboarding import listings, workflow
+from dashboard.onboarding import listing_decisions, listings, workflow
 from dashboard.ui import labels, tables, text, widgets
 from warehouse import limits
 from warehouse.vocab import LISTING_QUEUE_STATUSES
@@ -88,7 +88,7 @@ def show_listing(user: User, listing_id: str, version: int | None) -> None:
     note = st.text_area(ui.t("applications.note"), key=f"note_{key}", max_chars=limits.NOTE)
     if st.button(ui.t("applications.submit_decision"), type="primary", key="listing_submit"):
         with ui.errors_shown(stop=False):
-            listings.decide(
+            listing_decisions.decide(
                 user,
                 listing_id,
                 row["version"],
@@ -121,7 +121,7 @@ def confirm_bulk(
     confirm, cancel = st.columns(2)
     if confirm.button(ui.t("listings.bulk_confirm"), type="primary", key="listing_bulk_go"):
         with ui.errors_shown():
-            result = listings.bulk_decide(
+            result = listing_decisions.bulk_decide(
                 user, items, decision, reason_code=reason, note=note, session_id=ui.session_id()
             )
         text.flash(

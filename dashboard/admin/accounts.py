@@ -46,30 +46,6 @@ _CHANGEABLE = frozenset(
     }
 )
 
-# (username, display name, role, provinces, branch, postal region) of the demo accounts.
-DEMO_ACCOUNTS: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], ...] = (
-    ("demo.ministry", "Demo ministry official", "ministry", (), None, None),
-    (
-        "demo.officer",
-        "Demo provincial officer (Chiang Mai)",
-        "provincial_officer",
-        ("50",),
-        None,
-        None,
-    ),
-    (
-        "demo.phangnga",
-        "Demo provincial officer (Phang Nga)",
-        "provincial_officer",
-        ("82",),
-        None,
-        None,
-    ),
-    ("demo.branch", "Demo postal region manager (PR06)", "branch_manager", (), None, "PR06"),
-    ("demo.payments", "Demo payments officer", "payments_officer", (), None, None),
-    ("demo.admin", "Demo administrator", "admin", (), None, None),
-)
-
 
 def _clean_scope(
     role: str,
@@ -118,7 +94,7 @@ def _clean_identity(identity: str | None) -> str | None:
     return normalize_username(identity or "") or None
 
 
-def _state(conn: Connection, user_id: int) -> dict[str, Any]:
+def account_state(conn: Connection, user_id: int) -> dict[str, Any]:
     """What the audit log records of an account: everything but the password hash."""
     row = conn.execute(select(users).where(users.c.user_id == user_id)).first()
     if row is None:
@@ -128,7 +104,7 @@ def _state(conn: Connection, user_id: int) -> dict[str, Any]:
     return state
 
 
-def _set_provinces(conn: Connection, user_id: int, provinces: tuple[str, ...]) -> None:
+def set_provinces(conn: Connection, user_id: int, provinces: tuple[str, ...]) -> None:
     conn.execute(delete(user_provinces).where(user_provinces.c.user_id == user_id))
     if provinces:
         conn.execute(
@@ -212,7 +188,7 @@ def get_user(actor: User, username: str, settings: Settings | None = None) -> Us
         return user_from_row(conn, row)
 
 
-def _insert_user(
+def insert_user(
     conn: Connection,
     actor: User,
     *,
@@ -252,7 +228,7 @@ def _insert_user(
             ).scalar_one()
     except IntegrityError:
         raise Conflict("accounts.username_taken", username=username) from None
-    _set_provinces(conn, user_id, provinces)
+    set_provinces(conn, user_id, provinces)
     audit.append(
         conn,
         actor=actor,
@@ -260,7 +236,7 @@ def _insert_user(
         entity="user",
         entity_id=str(user_id),
         before=None,
-        after=_state(conn, user_id),
+        after=account_state(conn, user_id),
         session_id=session_id,
     )
     return _user(conn, user_id), password
@@ -287,7 +263,7 @@ def create_user(
         raise ValidationFailed("accounts.username_invalid", username=username)
     provinces, branch, region = _clean_scope(role, province_codes, branch_code, postal_region_code)
     with ops.write(ops.engine(settings)) as conn:
-        return _insert_user(
+        return insert_user(
             conn,
             actor,
             username=name,
@@ -321,7 +297,7 @@ def update_user(
     if unknown:
         raise ValidationFailed("accounts.field_unknown", field=sorted(unknown)[0])
     with ops.write(ops.engine(settings)) as conn:
-        before = _state(conn, user_id)
+        before = account_state(conn, user_id)
         role = changes.get("role", before["role"])
         # A new role starts from an empty scope unless the change gives one.
         keep = role == before["role"]
@@ -353,8 +329,8 @@ def update_user(
                 conn.execute(update(users).where(users.c.user_id == user_id).values(**values))
         except IntegrityError:
             raise Conflict("accounts.sso_identity_taken") from None
-        _set_provinces(conn, user_id, provinces)
-        after = _state(conn, user_id)
+        set_provinces(conn, user_id, provinces)
+        after = account_state(conn, user_id)
         changed = {k for k in after if k != "updated_at" and after[k] != before[k]}
         if changed:
             audit.append(
@@ -382,7 +358,7 @@ def set_active(
     its open tabs falls back to the sign-in screen at its next click."""
     actor = authz.require_role(actor, "admin", settings=settings)
     with ops.write(ops.engine(settings)) as conn:
-        before = _state(conn, user_id)
+        before = account_state(conn, user_id)
         if not active and user_id == actor.user_id:
             raise Conflict("accounts.cannot_disable_self")
         if not active and before["role"] == "admin" and before["is_active"]:
@@ -408,7 +384,7 @@ def set_active(
         return _user(conn, user_id)
 
 
-def _reset(
+def reset_credentials(
     conn: Connection,
     actor: User,
     user_id: int,
@@ -416,7 +392,7 @@ def _reset(
     must_change_password: bool,
     session_id: str | None,
 ) -> str:
-    _state(conn, user_id)  # NotFound for an unknown id
+    account_state(conn, user_id)  # NotFound for an unknown id
     password = generate_password()
     now = now_utc()
     conn.execute(
@@ -451,91 +427,6 @@ def reset_password(
     """A new one-time password; every session of the account ends."""
     actor = authz.require_role(actor, "admin", settings=settings)
     with ops.write(ops.engine(settings)) as conn:
-        return _reset(conn, actor, user_id, must_change_password=True, session_id=session_id)
-
-
-def ensure_admin(settings: Settings | None = None) -> str | None:
-    """Create ``admin`` when no account exists at all; return its one-time password."""
-    with ops.write(ops.engine(settings)) as conn:
-        if conn.execute(select(func.count()).select_from(users)).scalar_one():
-            return None
-        try:
-            _, password = _insert_user(
-                conn,
-                authz.CLI_ACTOR,
-                username="admin",
-                display_name="Administrator",
-                role="admin",
-                provinces=(),
-                branch=None,
-                region=None,
-                language="th",
-                sso_identity=None,
-                must_change_password=True,
-                session_id=None,
-            )
-        except Conflict:
-            # Another process created it between our count and insert (PostgreSQL).
-            return None
-        return password
-
-
-def create_demo_users(settings: Settings | None = None) -> list[tuple[str, str, str]]:
-    """One demo account per role, plus a provincial officer for Phang Nga (82).
-
-    Idempotent: existing demo accounts get their role and scope back, are enabled, and
-    get a fresh password. Returns (username, password, role).
-    """
-    actor = authz.CLI_ACTOR
-    out = []
-    with ops.write(ops.engine(settings)) as conn:
-        for username, name, role, provinces, branch, region in DEMO_ACCOUNTS:
-            row = conn.execute(select(users).where(users.c.username == username)).first()
-            if row is None:
-                _, password = _insert_user(
-                    conn,
-                    actor,
-                    username=username,
-                    display_name=name,
-                    role=role,
-                    provinces=provinces,
-                    branch=branch,
-                    region=region,
-                    language="th",
-                    sso_identity=None,
-                    must_change_password=False,
-                    session_id=None,
-                )
-            else:
-                before = _state(conn, row.user_id)
-                conn.execute(
-                    update(users)
-                    .where(users.c.user_id == row.user_id)
-                    .values(
-                        display_name=name,
-                        role=role,
-                        branch_code=branch,
-                        postal_region_code=region,
-                        is_active=True,
-                        updated_at=now_utc(),
-                    )
-                )
-                _set_provinces(conn, row.user_id, provinces)
-                after = _state(conn, row.user_id)
-                changed = {k for k in after if k != "updated_at" and after[k] != before[k]}
-                if changed:
-                    audit.append(
-                        conn,
-                        actor=actor,
-                        action="user.updated",
-                        entity="user",
-                        entity_id=str(row.user_id),
-                        before={k: before[k] for k in changed},
-                        after={k: after[k] for k in changed},
-                        session_id=None,
-                    )
-                password = _reset(
-                    conn, actor, row.user_id, must_change_password=False, session_id=None
-                )
-            out.append((username, password, role))
-    return out
+        return reset_credentials(
+            conn, actor, user_id, must_change_password=True, session_id=session_id
+        )

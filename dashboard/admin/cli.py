@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from dashboard.admin import accounts
+from dashboard.admin import accounts, bootstrap
 from dashboard.identity import audit, authz
 from warehouse.ops_schema import LANGUAGES, ROLES
 
@@ -92,7 +92,7 @@ def _cmd_reset(args: argparse.Namespace) -> int:
 
 def _cmd_ensure_admin(args: argparse.Namespace) -> int:
 
-    password = accounts.ensure_admin()
+    password = bootstrap.ensure_admin()
     if password is not None:
         print("No account existed, so one was created:")
         print("  username: admin")
@@ -108,7 +108,7 @@ def print_demo_users(credentials: list[tuple[str, str, str]]) -> None:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
 
-    print_demo_users(accounts.create_demo_users())
+    print_demo_users(bootstrap.create_demo_users())
     return 0
 
 

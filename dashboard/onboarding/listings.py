@@ -1,4 +1,5 @@
-"""Listing moderation: automatic checks, decisions, and versions.
+"""Listing moderation: versions, their arrival from the marketplace feed, and the queue.
+Checks: ``listing_checks``; decisions: ``listing_decisions``.
 
 Each edit of a listing is a new version. A version waits in the province's queue as
 ``pending``; the version on sale is the newest ``approved`` one, so an edit to an approved
@@ -9,7 +10,6 @@ version supersedes the old one.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,16 +18,19 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, and_, func, select, update
 
-from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from dashboard.errors import NotFound, PermissionDenied, ValidationFailed
 from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding import scope, store
-from dashboard.onboarding.validators import CheckResult
-from warehouse import limits
-from warehouse.ops_schema_onboarding import ob_listing_version, ob_reason_code, ob_restricted_term
+from dashboard.onboarding.listing_checks import (
+    Term,
+    category_medians,
+    listing_checks,
+    load_terms,
+    normalize_title,
+)
+from warehouse.ops_schema_onboarding import ob_listing_version
 
-# A price beyond 5× or below a fifth of the category's median is worth a second look.
-PRICE_RATIO_LIMIT = Decimal(5)
 DECISIONS = {"approve": "approved", "reject": "rejected", "request_changes": "changes_requested"}
 REASON_KIND = {"reject": "listing_reject", "request_changes": "listing_changes"}
 CONTENT_FIELDS = (
@@ -42,127 +45,13 @@ CONTENT_FIELDS = (
     "temperature_class",
     "has_photo",
 )
-COLD_CLASSES = frozenset({"chilled", "frozen"})
 # The moderation page shows this many versions; the count is of the whole queue.
 PAGE_ROWS = 200
 
 
-def _missing(listing_id: str) -> NotFound:
+def listing_missing(listing_id: str) -> NotFound:
     """The answer for a listing that does not exist, or that the user may not see."""
     return NotFound("onboarding.listing.not_found", listing_id=listing_id)
-
-
-# ---------------------------------------------------------------- checks (pure)
-
-
-@dataclass(frozen=True)
-class Term:
-    term: str
-    language: str
-    severity: str
-
-
-def _norm_title(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").strip().lower())
-
-
-def term_hits(texts: Sequence[str | None], terms: Sequence[Term]) -> list[Term]:
-    """Managed terms found in the texts: Thai by substring (Thai has no spaces between
-    words), English as whole words, case-insensitive."""
-    blob = " ".join(t for t in texts if t).lower()
-    hits = []
-    for t in terms:
-        needle = t.term.lower()
-        if t.language == "th":
-            found = needle in blob
-        else:
-            found = re.search(rf"(?<![a-z]){re.escape(needle)}(?![a-z])", blob) is not None
-        if found:
-            hits.append(t)
-    return hits
-
-
-def listing_checks(
-    listing: Mapping[str, Any],
-    *,
-    category_medians: Mapping[str, Decimal | float],
-    terms: Sequence[Term],
-    same_seller_titles: set[str] | frozenset[str] = frozenset(),
-) -> list[CheckResult]:
-    """Problems an officer should see before deciding; an empty list means none found."""
-    out: list[CheckResult] = []
-
-    def bad(check: str, reason: str, severity: str = "error", **params: Any) -> None:
-        out.append(
-            CheckResult(check, False, f"onboarding.listing.{check}.{reason}", params, severity)
-        )  # type: ignore[arg-type]
-
-    if not listing.get("has_photo"):
-        bad("photo", "missing")
-    if listing.get("weight_kg") in (None, 0) or float(listing.get("weight_kg") or 0) <= 0:
-        bad("weight", "missing")
-    category = listing.get("category_code")
-    if not category:
-        bad("category", "missing")
-    price = listing.get("price_thb")
-    median = category_medians.get(category) if category else None
-    if price is not None and median:
-        p, m = Decimal(str(price)), Decimal(str(median))
-        if p > m * PRICE_RATIO_LIMIT:
-            bad(
-                "price",
-                "too_high",
-                "warning",
-                price=str(p),
-                median=str(m.quantize(Decimal("0.01"))),
-            )
-        elif p * PRICE_RATIO_LIMIT < m:
-            bad(
-                "price", "too_low", "warning", price=str(p), median=str(m.quantize(Decimal("0.01")))
-            )
-    for t in term_hits(
-        [listing.get("title_th"), listing.get("title_en"), listing.get("description")], terms
-    ):
-        bad("terms", t.severity, term=t.term)
-    if listing.get("is_perishable") and listing.get("temperature_class") not in COLD_CLASSES:
-        bad("perishable", "no_cold_chain")
-    titles = {_norm_title(listing.get("title_th")), _norm_title(listing.get("title_en"))} - {""}
-    if titles & set(same_seller_titles):
-        bad("duplicate", "same_seller_same_product", "warning")
-    return out
-
-
-# ---------------------------------------------------------------- data for the checks
-
-
-def load_terms(conn: Connection) -> list[Term]:
-    return [
-        Term(r.term, r.language, r.severity)
-        for r in conn.execute(
-            select(ob_restricted_term).where(ob_restricted_term.c.is_active.is_(True))
-        )
-    ]
-
-
-def category_medians() -> dict[str, Decimal]:
-    """Median listed price per category from the lake; empty when there is no lake yet."""
-    from warehouse.lake import LakeMissing, connect_reader
-    from warehouse.query import fetch_df
-
-    try:
-        lake = connect_reader()
-    except LakeMissing:
-        return {}
-    try:
-        df = fetch_df(
-            lake,
-            "select category_code, median(price_thb) as median_thb from dim_listing "
-            "where price_thb > ? and category_code is not null group by category_code",
-            [0],
-        )
-    finally:
-        lake.close()
-    return {r["category_code"]: Decimal(str(r["median_thb"])) for r in df.iter_rows(named=True)}
 
 
 def _seller_titles(conn: Connection, seller_id: str, listing_id: str) -> set[str]:
@@ -187,7 +76,7 @@ def _seller_titles(conn: Connection, seller_id: str, listing_id: str) -> set[str
         )
         .where(ob_listing_version.c.status != "rejected")
     ).all()
-    return {_norm_title(t) for r in rows for t in r if t}
+    return {normalize_title(t) for r in rows for t in r if t}
 
 
 def _latest(conn: Connection, listing_id: str) -> dict[str, Any] | None:
@@ -381,8 +270,8 @@ def submit_edit(
         trail = audit.AuditTrail(conn, actor, session_id)
         latest = _latest(conn, listing_id)
         if latest is None:
-            raise _missing(listing_id)
-        scope.require_act(actor, latest["province_code"], _missing(listing_id))
+            raise listing_missing(listing_id)
+        scope.require_act(actor, latest["province_code"], listing_missing(listing_id))
         unknown = set(changes) - (set(CONTENT_FIELDS) - {"seller_id"})
         if unknown:
             raise ValidationFailed(
@@ -512,8 +401,8 @@ def get_listing(actor: User | None, listing_id: str, version: int | None = None)
             ).mappings()
         ]
     if not versions:
-        raise _missing(listing_id)
-    scope.require_view(actor, versions[-1]["province_code"], _missing(listing_id))
+        raise listing_missing(listing_id)
+    scope.require_view(actor, versions[-1]["province_code"], listing_missing(listing_id))
     on_sale = [v for v in versions if v["status"] == "approved"]
     latest = versions[-1]
     shown = next((v for v in versions if v["version"] == version), latest)
@@ -547,161 +436,3 @@ def on_sale_version(listing_id: str) -> dict[str, Any] | None:
             .first()
         )
     return dict(row) if row else None
-
-
-# ---------------------------------------------------------------- deciding
-
-
-def _decide_in(
-    conn: Connection,
-    actor: User | None,
-    listing_id: str,
-    version: int,
-    decision: str,
-    trail: audit.AuditTrail,
-    reason_code: str | None,
-    note: str | None,
-) -> dict[str, Any]:
-    if decision not in DECISIONS:
-        raise ValidationFailed("onboarding.listing.unknown_decision", decision=decision)
-    row = (
-        conn.execute(
-            select(ob_listing_version).where(
-                ob_listing_version.c.listing_id == listing_id,
-                ob_listing_version.c.version == version,
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise _missing(listing_id)
-    row = dict(row)
-    scope.require_act(actor, row["province_code"], _missing(listing_id))
-    kind = REASON_KIND.get(decision)
-    if kind:
-        if (
-            not reason_code
-            or conn.execute(
-                select(ob_reason_code.c.reason_code).where(
-                    ob_reason_code.c.reason_code == reason_code,
-                    ob_reason_code.c.kind == kind,
-                    ob_reason_code.c.is_active.is_(True),
-                )
-            ).first()
-            is None
-        ):
-            raise ValidationFailed(
-                "onboarding.workflow.unknown_reason", reason_code=reason_code or ""
-            )
-    if note and len(note) > limits.NOTE:
-        raise ValidationFailed("error.text_too_long", max=limits.NOTE)
-    at = store.now()
-    user_id, username = store.actor_fields(actor)
-    values = {
-        "status": DECISIONS[decision],
-        "decided_at": at,
-        "decided_by": user_id,
-        "decided_by_name": username,
-        "reason_code": reason_code,
-        "decision_note": (note or "").strip() or None,
-    }
-    result = conn.execute(
-        update(ob_listing_version)
-        .where(
-            ob_listing_version.c.listing_id == listing_id,
-            ob_listing_version.c.version == version,
-            ob_listing_version.c.status == "pending",
-        )
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        current = conn.execute(
-            select(
-                ob_listing_version.c.status,
-                ob_listing_version.c.decided_by_name,
-                ob_listing_version.c.decided_at,
-            ).where(
-                ob_listing_version.c.listing_id == listing_id,
-                ob_listing_version.c.version == version,
-            )
-        ).one()
-        raise Conflict(
-            "onboarding.listing.conflict",
-            listing_id=listing_id,
-            status=current.status,
-            by=current.decided_by_name or "",
-            at=current.decided_at.isoformat(sep=" ") if current.decided_at else "",
-        )
-    if decision == "approve":
-        # The newly approved version goes on sale; the one before it comes off.
-        conn.execute(
-            update(ob_listing_version)
-            .where(
-                ob_listing_version.c.listing_id == listing_id,
-                ob_listing_version.c.version < version,
-                ob_listing_version.c.status == "approved",
-            )
-            .values(status="superseded")
-        )
-    after = {**row, **values}
-    trail.add(
-        f"onboarding.listing.{decision}",
-        "ob_listing_version",
-        f"{listing_id}/{version}",
-        row,
-        after,
-    )
-    return after
-
-
-def decide(
-    actor: User | None,
-    listing_id: str,
-    version: int,
-    decision: str,
-    *,
-    reason_code: str | None = None,
-    note: str | None = None,
-    session_id: str | None = None,
-) -> dict[str, Any]:
-    """Approve, reject (reason required) or request changes (reason required) on one version."""
-    with store.write() as conn:
-        trail = audit.AuditTrail(conn, actor, session_id)
-        return _decide_in(conn, actor, listing_id, version, decision, trail, reason_code, note)
-
-
-@dataclass(frozen=True)
-class BulkListingResult:
-    decided: list[tuple[str, int]]
-    refused: dict[str, str]  # "listing_id/version" → message key
-
-
-def bulk_decide(
-    actor: User | None,
-    items: Sequence[tuple[str, int]],
-    decision: str,
-    *,
-    reason_code: str | None = None,
-    note: str | None = None,
-    session_id: str | None = None,
-) -> BulkListingResult:
-    """The same decision and reason on many versions; each one conditional on its own."""
-    scope.acting_provinces(actor)
-    decided, refused = [], {}
-    for listing_id, version in items:
-        try:
-            decide(
-                actor,
-                listing_id,
-                version,
-                decision,
-                reason_code=reason_code,
-                note=note,
-                session_id=session_id,
-            )
-        except (Conflict, NotFound, PermissionDenied, ValidationFailed) as exc:
-            refused[f"{listing_id}/{version}"] = exc.key
-        else:
-            decided.append((listing_id, version))
-    return BulkListingResult(decided, refused)

@@ -128,7 +128,7 @@ def frames(
     line = (
         order.select("order_id", "count_items")
         .with_columns(pl.int_ranges(1, pl.col("count_items") + 1).alias("line_no"))
-        .explode("line_no")
+        .explode("line_no", empty_as_null=True)
     )
     qty = rng.integers(1, 4, line.height)
     price = np.round(rng.uniform(20, 900, line.height), 2)

@@ -264,7 +264,7 @@ def _parse_all(raw: pl.DataFrame, feed: Feed) -> tuple[pl.DataFrame, dict[str, p
         if fixes:
             typed = typed.with_columns(fixes)
     checks = pl.concat(
-        [raw.drop(LINE), typed.drop(LINE).rename(lambda c: "_v_" + c)], how="horizontal"
+        [raw.drop(LINE), typed.drop(LINE).rename(lambda c: "_v_" + c)], how="horizontal_extend"
     )
     past_satang = _columns_past_satang(raw, feed)
     long_text = _columns_too_long(raw, feed)

@@ -292,7 +292,7 @@ def build_geography(seed: int = 1) -> dict[str, pl.DataFrame]:
     )
     postal_code = (
         subdistrict.select("subdistrict_code", "district_code", "province_code", "postal_codes")
-        .explode("postal_codes")
+        .explode("postal_codes", empty_as_null=True)
         .rename({"postal_codes": "postal_code"})
         .with_columns(postal_zone=pl.col("postal_code").str.slice(0, 1))
         .unique(["postal_code", "subdistrict_code"], maintain_order=True)

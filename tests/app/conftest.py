@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
-from dashboard.admin import accounts
+from dashboard.admin import bootstrap
 from dashboard.identity import auth, sessions
 from dashboard.ui.session import SESSION_KEY
 from warehouse import ops
@@ -83,7 +83,7 @@ def app_env(
 @pytest.fixture
 def demo_accounts(app_env: Settings) -> dict[str, tuple[str, str, str]]:
     """username -> (username, password, role) of every demo account."""
-    return {u: (u, p, role) for u, p, role in accounts.create_demo_users()}
+    return {u: (u, p, role) for u, p, role in bootstrap.create_demo_users()}
 
 
 def account_of(demo_accounts: dict, role: str) -> tuple[str, str]:

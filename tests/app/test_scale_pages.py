@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.admin import accounts
 from dashboard.identity import authz
-from dashboard.onboarding import imports
+from dashboard.onboarding import sheets
 
 from .conftest import ENTRYPOINT, sign_in
 
@@ -64,9 +64,9 @@ def _timed(label: str, step, runs: int = 3) -> AppTest:
 def seed_pending() -> str:
     """5,000 pending applications in PROVINCE and its officer ``scale.officer``, through the
     services (the ops DB of the environment); the officer's password."""
-    preview = imports.preview_spreadsheet(authz.CLI_ACTOR, _sheet(PENDING), "cm.csv")
+    preview = sheets.preview_spreadsheet(authz.CLI_ACTOR, _sheet(PENDING), "cm.csv")
     assert len(preview.good) == PENDING, preview.bad[:3]
-    imports.confirm_import(authz.CLI_ACTOR, preview)
+    sheets.confirm_import(authz.CLI_ACTOR, preview)
     _, password = accounts.create_user(
         authz.CLI_ACTOR,
         username="scale.officer",

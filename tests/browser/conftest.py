@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.admin import accounts
+from dashboard.admin import accounts, bootstrap
 from dashboard.identity import authz
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
@@ -104,7 +104,7 @@ def browser_env(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
     for name in ("OPS_DB_URL", "INBOX_DIR"):
         env.pop(f"POSTMART_{name}", None)
     settings = load_settings(env)
-    made = {role: (u, p) for u, p, role in accounts.create_demo_users(settings)}
+    made = {role: (u, p) for u, p, role in bootstrap.create_demo_users(settings)}
     _, lock_password = accounts.create_user(
         authz.CLI_ACTOR,
         username=LOCKED_USER,

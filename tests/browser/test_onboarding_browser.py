@@ -14,7 +14,7 @@ import pytest
 from app.test_onboarding_pages import Seeded, make_pin, seed_onboarding
 
 from dashboard import i18n
-from dashboard.admin import accounts
+from dashboard.admin import bootstrap
 from dashboard.identity import auth
 
 from .conftest import (
@@ -43,7 +43,7 @@ def onboarding(
     officers' own (see ``seed_onboarding``); demo.officer is Chiang Mai, demo.phangnga
     Phang Nga."""
     with seeding(browser_env):
-        passwords = {u: p for u, p, _ in accounts.create_demo_users()}
+        passwords = {u: p for u, p, _ in bootstrap.create_demo_users()}
         seeded = seed_onboarding(
             auth.sign_in("demo.officer", passwords["demo.officer"], session_id="seed"),
             auth.sign_in("demo.phangnga", passwords["demo.phangnga"], session_id="seed"),

@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard.cli import main as postmart
 from dashboard.identity import authz
-from dashboard.onboarding import exports, listings, workflow
+from dashboard.onboarding import exports, listing_decisions, listings, workflow
 from dashboard.onboarding.store import now
 
 from .helpers import new_application
@@ -46,7 +46,7 @@ def _decide_some(users, app_data) -> dict[str, tuple[str, str | None, str | None
         ],
     )
     listings.import_from_lake(authz.CLI_ACTOR)
-    listings.decide(a, "L-1", 1, "approve")
+    listing_decisions.decide(a, "L-1", 1, "approve")
     return {
         approved: ("approved", None, None),
         rejected: ("rejected", "incomplete_documents", "ขาดสำเนาสมุดบัญชี, และรายชื่อสมาชิก"),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.errors import NotFound, PermissionDenied
-from dashboard.onboarding import imports, queue, workflow
+from dashboard.onboarding import imports, queue, sheets, workflow
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
 
@@ -87,7 +87,7 @@ def _sheet_rows() -> list[dict[str, str]]:
 @pytest.mark.parametrize(("encoding", "bom"), [("cp874", False), ("utf-8", True), ("utf-8", False)])
 def test_csv_preview_lists_every_bad_row_and_saves_nothing(sqlite_db, users, encoding, bom) -> None:
     data = _csv(_sheet_rows(), encoding, bom)
-    preview = imports.preview_spreadsheet(users["pn_a"], data, "ท่าดินแดง.csv")
+    preview = sheets.preview_spreadsheet(users["pn_a"], data, "ท่าดินแดง.csv")
     assert _count() == 0  # nothing saved by a preview
 
     assert [r.line_no for r in preview.good] == [2, 3]
@@ -111,9 +111,9 @@ def test_csv_preview_lists_every_bad_row_and_saves_nothing(sqlite_db, users, enc
 
 def test_confirm_imports_only_the_confirmed_good_rows(sqlite_db, users) -> None:
     officer = users["pn_a"]
-    preview = imports.preview_spreadsheet(officer, _csv(_sheet_rows(), "cp874"), "sheet.csv")
+    preview = sheets.preview_spreadsheet(officer, _csv(_sheet_rows(), "cp874"), "sheet.csv")
     # The officer ticks line 2 and, by mistake, bad line 4; leaves good line 3 out.
-    result = imports.confirm_import(officer, preview, [2, 4])
+    result = sheets.confirm_import(officer, preview, [2, 4])
     assert len(result.created) == 1
     assert result.skipped == {4: "onboarding.check.national_id.checksum"}
     assert _count() == 1
@@ -124,7 +124,7 @@ def test_confirm_imports_only_the_confirmed_good_rows(sqlite_db, users) -> None:
         datetime(2025, 3, 15),
     )
     # Importing the same sheet again: line 2 is recognised, not doubled.
-    again = imports.preview_spreadsheet(officer, _csv(_sheet_rows(), "cp874"), "sheet.csv")
+    again = sheets.preview_spreadsheet(officer, _csv(_sheet_rows(), "cp874"), "sheet.csv")
     assert [p.key for p in next(r for r in again.rows if r.line_no == 2).problems] == [
         "onboarding.import.already_imported"
     ]
@@ -135,7 +135,7 @@ def test_xlsx_sheet(sqlite_db, users) -> None:
     rows = _sheet_rows()[:3]
     buf = io.BytesIO()
     pl.DataFrame(rows).write_excel(buf)
-    preview = imports.preview_spreadsheet(users["pn_a"], buf.getvalue(), "sheet.xlsx")
+    preview = sheets.preview_spreadsheet(users["pn_a"], buf.getvalue(), "sheet.xlsx")
     assert [r.line_no for r in preview.good] == [2, 3]
     assert [r.line_no for r in preview.bad] == [4]
 
@@ -144,7 +144,7 @@ def test_sheet_missing_a_required_column_is_refused_whole(sqlite_db, users) -> N
     from dashboard.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as exc:
-        imports.preview_spreadsheet(
+        sheets.preview_spreadsheet(
             users["pn_a"], "name_th,phone\r\nก,0812345678\r\n".encode(), "x.csv"
         )
     assert exc.value.key == "onboarding.import.unreadable"
@@ -152,7 +152,7 @@ def test_sheet_missing_a_required_column_is_refused_whole(sqlite_db, users) -> N
 
 def test_ministry_cannot_import(sqlite_db, users) -> None:
     with pytest.raises(PermissionDenied):
-        imports.preview_spreadsheet(users["ministry"], _csv(_sheet_rows(), "cp874"), "x.csv")
+        sheets.preview_spreadsheet(users["ministry"], _csv(_sheet_rows(), "cp874"), "x.csv")
 
 
 def test_officer_entered_application_is_attributed(sqlite_db, users, app_data) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.identity import authz
-from dashboard.onboarding import listings
-from dashboard.onboarding.listings import Term, listing_checks
+from dashboard.onboarding import listing_decisions, listings
+from dashboard.onboarding.listing_checks import Term, listing_checks
 
 from .lake import write_lake
 
@@ -134,8 +134,8 @@ def test_queue_checks_and_decisions(sqlite_db, users) -> None:
     ]
 
     with pytest.raises(ValidationFailed):
-        listings.decide(officer, "L-2", 1, "reject")  # a reason is required
-    listings.decide(
+        listing_decisions.decide(officer, "L-2", 1, "reject")  # a reason is required
+    listing_decisions.decide(
         officer,
         "L-2",
         1,
@@ -143,9 +143,9 @@ def test_queue_checks_and_decisions(sqlite_db, users) -> None:
         reason_code="cold_chain_required",
         note="ต้องส่งแบบแช่เย็น",
     )
-    listings.decide(officer, "L-1", 1, "approve")
+    listing_decisions.decide(officer, "L-1", 1, "approve")
     with pytest.raises(Conflict) as exc:
-        listings.decide(users["pn_b"], "L-1", 1, "reject", reason_code="misleading")
+        listing_decisions.decide(users["pn_b"], "L-1", 1, "reject", reason_code="misleading")
     assert exc.value.params["by"] == "pn_officer_a"
 
     # Another province's listing answers as a missing one.
@@ -153,7 +153,7 @@ def test_queue_checks_and_decisions(sqlite_db, users) -> None:
         listings.get_listing(users["bkk"], "L-1")
     assert seen.value.key == "onboarding.listing.not_found"
     with pytest.raises(NotFound):
-        listings.decide(users["bkk"], "L-2", 1, "approve")
+        listing_decisions.decide(users["bkk"], "L-2", 1, "approve")
 
 
 def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sale(
@@ -162,7 +162,7 @@ def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sa
     _lake_listings()
     listings.import_from_lake(authz.CLI_ACTOR)
     officer = users["pn_a"]
-    listings.decide(officer, "L-1", 1, "approve")
+    listing_decisions.decide(officer, "L-1", 1, "approve")
     edited = listings.submit_edit(
         officer, "L-1", {"price_thb": Decimal("99"), "title_th": "กะปิเคยแท้"}
     )
@@ -173,11 +173,13 @@ def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sa
         listings.moderation_queue(officer)["listing_id"] == "L-1"
     )["has_approved_version"].to_list() == [True]
 
-    listings.decide(officer, "L-1", 2, "reject", reason_code="misleading", note="ไม่ใช่เคยแท้")
+    listing_decisions.decide(
+        officer, "L-1", 2, "reject", reason_code="misleading", note="ไม่ใช่เคยแท้"
+    )
     assert listings.on_sale_version("L-1")["version"] == 1  # rejected edit: old one stays
 
     listings.submit_edit(officer, "L-1", {"price_thb": Decimal("98")})
-    listings.decide(officer, "L-1", 3, "approve")
+    listing_decisions.decide(officer, "L-1", 3, "approve")
     assert listings.on_sale_version("L-1")["version"] == 3
     versions = {v["version"]: v["status"] for v in listings.get_listing(officer, "L-1")["versions"]}
     assert versions == {1: "superseded", 2: "rejected", 3: "approved"}
@@ -186,7 +188,7 @@ def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sa
 def test_feed_edit_makes_a_new_version(sqlite_db, users) -> None:
     _lake_listings()
     listings.import_from_lake(authz.CLI_ACTOR)
-    listings.decide(users["pn_a"], "L-1", 1, "approve")
+    listing_decisions.decide(users["pn_a"], "L-1", 1, "approve")
     write_lake(
         dim_listing=[
             {
@@ -214,7 +216,7 @@ def test_feed_edit_makes_a_new_version(sqlite_db, users) -> None:
 def test_bulk_decisions_with_a_reason(sqlite_db, users) -> None:
     _lake_listings()
     listings.import_from_lake(authz.CLI_ACTOR)
-    result = listings.bulk_decide(
+    result = listing_decisions.bulk_decide(
         users["pn_a"],
         [("L-1", 1), ("L-2", 1), ("L-OLD-0", 1)],
         "reject",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from dashboard.errors import PermissionDenied
-from dashboard.onboarding import queue, workflow
+from dashboard.onboarding import bulk, queue, workflow
 from dashboard.onboarding.queue import QueueFilter
 from dashboard.onboarding.store import now
 from warehouse import ops
@@ -95,17 +95,17 @@ def test_bulk_approval_of_clean_applications(sqlite_db, users, app_data) -> None
     other_province = new_application(users["bkk"], app_data("10"))
     wanted = [*clean, incomplete, bad, other_province]
 
-    listing = workflow.bulk_approval_candidates(officer, wanted)
+    listing = bulk.bulk_approval_candidates(officer, wanted)
     assert listing.filter(listing["is_clean"])["application_id"].to_list() == sorted(clean)
     blockers = dict(zip(listing["application_id"], listing["blocker"], strict=True))
     assert blockers[incomplete] == "onboarding.workflow.blocked.checklist_incomplete"
     assert blockers[bad] == "onboarding.workflow.blocked.check_errors"
     assert other_province not in blockers  # not even listed
 
-    result = workflow.bulk_approve(officer, wanted, note="ตรวจครบแล้ว")
+    result = bulk.bulk_approve(officer, wanted, note="ตรวจครบแล้ว")
     assert sorted(result.approved) == sorted(clean)
     assert set(result.refused) == {incomplete, bad, other_province}
     assert result.refused[other_province] == "onboarding.application.not_found"
     assert workflow.get(users["bkk"], other_province)["status"] == "submitted"
     with pytest.raises(PermissionDenied):
-        workflow.bulk_approve(users["ministry"], clean)
+        bulk.bulk_approve(users["ministry"], clean)

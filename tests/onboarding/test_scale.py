@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from dashboard.identity import authz
-from dashboard.onboarding import imports, office, queue, workflow
+from dashboard.onboarding import bulk, office, queue, sheets, workflow
 from dashboard.onboarding.queue import QueueFilter
 from warehouse.lake import connect_reader
 
@@ -66,11 +66,11 @@ def test_queue_and_office_views_of_5000_pending(sqlite_db, users) -> None:
     admin = authz.CLI_ACTOR
     t0 = time.perf_counter()
     for province, offset in (("82", 0), ("10", PENDING)):
-        preview = imports.preview_spreadsheet(
+        preview = sheets.preview_spreadsheet(
             admin, _sheet(province, PENDING, offset), f"{province}.csv"
         )
         assert len(preview.good) == PENDING, preview.bad[:3]
-        imports.confirm_import(admin, preview)
+        sheets.confirm_import(admin, preview)
     print(f"\nimport of 2 × {PENDING} rows (preview + confirm): {time.perf_counter() - t0:.1f} s")
 
     officer = users["pn_a"]
@@ -97,5 +97,5 @@ def test_queue_and_office_views_of_5000_pending(sqlite_db, users) -> None:
     candidates = q["application_id"].head(50).to_list()
     _timed(
         "bulk approval confirmation listing (50)",
-        lambda: workflow.bulk_approval_candidates(officer, candidates),
+        lambda: bulk.bulk_approval_candidates(officer, candidates),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import i18n, registry
-from dashboard.admin import accounts, audit_log
+from dashboard.admin import accounts, audit_log, bootstrap
 from dashboard.cli import main as postmart
 from dashboard.errors import Conflict, ValidationFailed
 from dashboard.identity import audit, auth, authz
@@ -77,18 +77,18 @@ def test_role_change_resets_the_scope(admin: auth.User, make_user: MakeUser) -> 
 
 
 def test_ensure_admin_only_when_nobody_exists(ops_settings: Settings) -> None:
-    password = accounts.ensure_admin()
+    password = bootstrap.ensure_admin()
     assert password
-    assert accounts.ensure_admin() is None
+    assert bootstrap.ensure_admin() is None
     user = auth.sign_in("admin", password, session_id="s")
     assert user.role == "admin" and user.must_change_password
 
 
 def test_demo_users_one_per_role_and_idempotent(ops_settings: Settings) -> None:
-    first = accounts.create_demo_users()
+    first = bootstrap.create_demo_users()
     roles = [role for _, _, role in first]
     assert set(roles) == set(registry.page("home").roles)
-    again = dict((u, p) for u, p, _ in accounts.create_demo_users())
+    again = dict((u, p) for u, p, _ in bootstrap.create_demo_users())
     for username, old_password, _ in first:
         assert again[username] != old_password
         auth.sign_in(username, again[username], session_id="s")

@@ -147,7 +147,7 @@ def _check_keys() -> set[str]:
     keys: set[str] = set()
     sources = {
         "validators.py": ("onboarding.check", {"_ok", "_bad"}),
-        "listings.py": ("onboarding.listing", {"bad"}),
+        "listing_checks.py": ("onboarding.listing", {"bad"}),
     }
     for name, (prefix, calls) in sources.items():
         tree = ast.parse((ROOT / "dashboard" / "onboarding" / name).read_text(encoding="utf-8"))
