@@ -1,4 +1,8 @@
-"""Shared fixtures. Each test gets its own data directory through POSTMART_* variables."""
+"""Shared fixtures. Each test gets its own data directory through POSTMART_* variables.
+
+Expensive things are built once per session and copied per test: the migrated ops DB
+(``tests/ops_db.py``), the tiny demo lake (read only), the reference lake of the ETL tests.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lake_catalogs import PgServer, pg_url_or_skip
+from argon2 import PasswordHasher
 
+from dashboard.identity import auth
+from dashboard.identity.user import User
+from tests import ops_db
+from tests.lake_catalogs import PgServer, pg_url_or_skip
+from warehouse import ops
 from warehouse.settings import Settings, load_settings
+
+# Argon2id at its cheapest: the suite makes an account in most tests, and the real profile
+# costs about half a second a hash. tests/services/test_auth.py checks the real one.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    real = auth.use_hasher(CHEAP_HASHER)
+    yield
+    auth.use_hasher(real)
 
 
 @pytest.fixture
@@ -73,3 +93,100 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     demo = load_settings({"POSTMART_DATA_DIR": str(d)})
     build_demo(demo, scale="tiny", seed=1, log=lambda _msg: None)
     return demo
+
+
+# ------------------------------------------------------------------ the ops DB, one stack
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines() -> Iterator[None]:
+    """No pooled connection outlives its test (a test's database is gone after it)."""
+    yield
+    ops.dispose_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_ops_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ops_db.migrated_sqlite(tmp_path_factory.mktemp("ops_template") / "ops.sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_ops_template(pg_server: PgServer) -> Iterator[str]:
+    name = ops_db.migrated_postgres(pg_server)
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ops_settings(
+    request: pytest.FixtureRequest,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sqlite_ops_template: Path,
+) -> Iterator[Settings]:
+    """Settings whose ops DB is a migrated SQLite file in the test's data dir, or a
+    PostgreSQL database of its own (copied from a migrated template, dropped after)."""
+    if request.param == "sqlite":
+        url = ops_db.copy_sqlite(sqlite_ops_template, data_dir / "ops.sqlite")
+        monkeypatch.setenv("POSTMART_OPS_DB_URL", url)
+        yield load_settings()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_database(template=request.getfixturevalue("pg_ops_template"))
+    monkeypatch.setenv("POSTMART_OPS_DB_URL", ops_db.pg_url(server, name))
+    try:
+        yield load_settings()
+    finally:
+        ops.dispose_all()
+        server.drop_database(name)
+
+
+@pytest.fixture
+def sqlite_ops(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, sqlite_ops_template: Path
+) -> Settings:
+    """Settings with a migrated SQLite ops DB only (rules that are the same on both)."""
+    url = ops_db.copy_sqlite(sqlite_ops_template, data_dir / "ops.sqlite")
+    monkeypatch.setenv("POSTMART_OPS_DB_URL", url)
+    return load_settings()
+
+
+@pytest.fixture
+def ops_db_url(ops_settings: Settings) -> str:
+    """The ops DB URL, once on SQLite and once on PostgreSQL."""
+    return ops_settings.ops_db_url
+
+
+@pytest.fixture
+def sqlite_db(sqlite_ops: Settings) -> str:
+    return sqlite_ops.ops_db_url
+
+
+@pytest.fixture
+def make_user(request: pytest.FixtureRequest) -> ops_db.MakeUser:
+    """Create an account (by the CLI actor): make_user("ministry") or with keyword overrides.
+    Uses this test's ops DB (``ops_settings``, else a SQLite one)."""
+    _ops_fixture(request)
+    return ops_db.make_user_factory()
+
+
+@pytest.fixture
+def admin(make_user: ops_db.MakeUser) -> User:
+    user, _ = make_user("admin", username="root.admin", display_name="Root admin")
+    return user
+
+
+@pytest.fixture
+def users(request: pytest.FixtureRequest) -> dict[str, User]:
+    """Two officers of Phang Nga (82), one of Bangkok (10), a ministry user, an admin, each
+    made on first use (``ops_db.CAST``), in this test's ops DB."""
+    _ops_fixture(request)
+    return ops_db.LazyCast()
+
+
+def _ops_fixture(request: pytest.FixtureRequest) -> None:
+    for name in ("ops_settings", "ops_db_url", "sqlite_db", "sqlite_ops"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            return
+    request.getfixturevalue("sqlite_ops")

@@ -6,7 +6,7 @@ fresh database per test on the server of POSTMART_TEST_PG_URL (the Parquet files
 the test's data dir); without that server the ``[postgres]`` tests skip, and with
 POSTMART_REQUIRE_POSTGRES=1 they fail instead.
 
-Importable as ``lake_catalogs`` from every test folder (``tests/`` is on ``sys.path``).
+Imported as ``tests.lake_catalogs``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ How a migration states a key (``warehouse/migrations/lake/*.sql``):
 - on a comment line of its own above the ``create``: ``-- key: a, b`` (the column list;
   the form a view takes, whose columns have no comment lines).
 
-Importable as ``lake_keys`` from every test folder (``tests/`` is on ``sys.path``).
+Imported as ``tests.lake_keys``.
 """
 
 from __future__ import annotations

@@ -51,6 +51,18 @@ _PASSWORD_GROUPS = 4
 _hasher = PasswordHasher()
 
 
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash new passwords with ``hasher`` from now on; returns the one it replaces.
+
+    For the test suite, which makes thousands of accounts: a cheap profile there keeps
+    the run short while a test checks the real profile. Verifying reads the parameters
+    from each stored hash, so hashes of either profile verify.
+    """
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
+
 @cache
 def _dummy_hash(profile: tuple[int, int, int]) -> str:
     """A hash verified against when the account does not exist, so that answer takes as

@@ -6,10 +6,12 @@ import numpy as np
 import polars as pl
 
 from etl.demo import vocab
-from etl.demo.common import DAY_S, choice, rng_for
+from etl.demo.common import DAY_S, HOUR_S, choice, rng_for
 from warehouse.vocab import CATEGORIES
 
 LISTING_STATES = ("approved", "pending", "changes_requested", "rejected")
+# Mean age, in days, of a listing waiting in the moderation queue at the end of the data.
+WAITING_MEAN_DAYS = 7
 LISTING_STATE_WEIGHTS = (0.86, 0.06, 0.04, 0.04)
 COLD_DEMAND = 0.1
 
@@ -64,7 +66,13 @@ def listing_frame(seed: int, sellers: pl.DataFrame, n_listings: int, end_s: int)
     created = approved_at + (rng.gamma(1.2, 30, n) * DAY_S).astype(np.int64)
     created = np.minimum(created, end_s - rng.integers(0, 20 * DAY_S, n))
     created = np.maximum(created, approved_at)
+    # A listing waiting for review was submitted lately, as in a real queue: mostly within
+    # two weeks, a few older ones (the overdue end of the queue).
+    waiting = np.isin(status, ["pending", "changes_requested"])
+    recent = end_s - (rng.gamma(1.5, WAITING_MEAN_DAYS / 1.5, n) * DAY_S).astype(np.int64)
+    created = np.where(waiting, np.maximum(recent, approved_at), created)
     updated = np.minimum(created + (rng.random(n) * 40 * DAY_S).astype(np.int64), end_s)
+    updated = np.where(waiting, np.minimum(created + HOUR_S, end_s), updated)
     photo_p = np.where(status == "approved", 0.95, 0.6)
     frame = (
         pl.DataFrame(

@@ -1,43 +1,59 @@
-"""AppTest fixtures: the shared tiny demo lake (read only), a fresh ops DB per test with the
-demo accounts, and helpers that drive the real entrypoint and page files."""
+"""AppTest fixtures: the shared tiny demo lake (read only), and for each test a copy of an
+ops DB made once with the demo accounts and the demo officers' onboarding records."""
 
 from __future__ import annotations
 
 import sys
 import types
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n
 from dashboard.admin import bootstrap
-from dashboard.identity import auth, sessions
-from dashboard.ui.session import SESSION_KEY
+from dashboard.identity import auth
+from tests import ops_db
+from tests.app.helpers import Seeded, seed_onboarding
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
-ENTRYPOINT = ROOT / "streamlit_app.py"
-PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
-# Warehouse queries take longer than AppTest's default 3 s.
-TIMEOUT_S = 60
 
-# What each role must see in its navigation, in order (issue #3). Written out here rather
-# than read from dashboard.authz, so a change to the rules has to change this test too.
-EVERYONE = ["home", "my_account"]
-ONBOARDING = ["applications", "application_import", "listings", "office"]
-ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
-    "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": EVERYONE,
-    "payments_officer": EVERYONE,
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
-}
+@pytest.fixture(scope="session")
+def app_template(
+    demo_settings: Settings, sqlite_ops_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AppTemplate:
+    """An ops DB with the demo accounts and the onboarding records of ``seed_onboarding``,
+    made once; each AppTest gets a copy (``app_env``)."""
+    folder = tmp_path_factory.mktemp("app_template")
+    path = folder / "ops.sqlite"
+    env = {
+        "POSTMART_DATA_DIR": str(folder),
+        "POSTMART_OPS_DB_URL": ops_db.copy_sqlite(sqlite_ops_template, path),
+        "POSTMART_LAKE_CATALOG": demo_settings.lake_catalog,
+        "POSTMART_LAKE_DATA_PATH": demo_settings.lake_data_path,
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        made = {u: (u, p, role) for u, p, role in bootstrap.create_demo_users()}
+        seeded = seed_onboarding(
+            auth.sign_in("demo.officer", made["demo.officer"][1], session_id="seed"),
+            auth.sign_in("demo.phangnga", made["demo.phangnga"][1], session_id="seed"),
+        )
+        ops.dispose_all()
+    ops_db.checkpoint(path)
+    return AppTemplate(path, made, seeded)
+
+
+@dataclass(frozen=True)
+class AppTemplate:
+    ops_file: Path
+    accounts: dict[str, tuple[str, str, str]]  # username -> (username, password, role)
+    seeded: Seeded
 
 
 @pytest.fixture(autouse=True)
@@ -67,69 +83,31 @@ def _server_past_its_first_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def app_env(
-    demo_settings: Settings, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    demo_settings: Settings,
+    app_template: AppTemplate,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Settings]:
-    """This test's ops DB and inbox, the session's demo lake; caches cleared after."""
+    """This test's ops DB (a copy of the template) and inbox, the session's demo lake.
+    Cached figures are cleared after; the lake reader stays (it is keyed by the lake,
+    the same for every AppTest)."""
+    url = ops_db.copy_sqlite(app_template.ops_file, data_dir / "ops.sqlite")
+    monkeypatch.setenv("POSTMART_OPS_DB_URL", url)
     monkeypatch.setenv("POSTMART_LAKE_CATALOG", demo_settings.lake_catalog)
     monkeypatch.setenv("POSTMART_LAKE_DATA_PATH", demo_settings.lake_data_path)
     st.cache_data.clear()
-    st.cache_resource.clear()
     yield load_settings()
     st.cache_data.clear()
-    st.cache_resource.clear()
     ops.dispose_all()
 
 
 @pytest.fixture
-def demo_accounts(app_env: Settings) -> dict[str, tuple[str, str, str]]:
+def demo_accounts(app_env: Settings, app_template: AppTemplate) -> dict[str, tuple[str, str, str]]:
     """username -> (username, password, role) of every demo account."""
-    return {u: (u, p, role) for u, p, role in bootstrap.create_demo_users()}
+    return app_template.accounts
 
 
-def account_of(demo_accounts: dict, role: str) -> tuple[str, str]:
-    username, password, _ = next(a for a in demo_accounts.values() if a[2] == role)
-    return username, password
-
-
-def seed_session(at: AppTest, username: str, password: str) -> None:
-    """Sign ``username`` in for a run of ``at`` that starts past the sign-in form (a page
-    file run on its own): a real session row, as the sign-in form would make."""
-    user = auth.sign_in(username, password, session_id="t")
-    at.session_state[SESSION_KEY] = sessions.start(user, method="password").public_id
-
-
-def new_app(path: Path = ENTRYPOINT) -> AppTest:
-    return AppTest.from_file(str(path), default_timeout=TIMEOUT_S)
-
-
-def sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    at.text_input(key="sign_in_username").input(username)
-    at.text_input(key="sign_in_password").input(password)
-    submit = next(b for b in at.button if b.label == i18n.translate("auth.sign_in", "th"))
-    return submit.click().run()
-
-
-def signed_in_app(username: str, password: str) -> AppTest:
-    return sign_in(new_app().run(), username, password)
-
-
-def nav_pages(at: AppTest) -> list[str]:
-    """The url paths of the navigation the last run built (the default page's is "")."""
-    # AppTest keeps what st.navigation registered; there is no public accessor for it.
-    return [info["url_pathname"] for info in at._registered_pages.values()]
-
-
-def shows_sign_in_form(at: AppTest) -> bool:
-    keys = {w.key for w in at.text_input}
-    return {"sign_in_username", "sign_in_password"} <= keys
-
-
-def shows_data(at: AppTest) -> bool:
-    """Any figure, table, chart or download: what a page shows once past its guard."""
-    return bool(
-        len(at.metric)
-        or len(at.dataframe)
-        or at.get("plotly_chart")
-        or at.get("download_button")
-        or at.get("code")
-    )
+@pytest.fixture
+def seeded(app_env: Settings, app_template: AppTemplate) -> Seeded:
+    """The demo officers' onboarding records (in this test's copy of the template)."""
+    return app_template.seeded

@@ -11,11 +11,7 @@ from sqlalchemy import update
 from dashboard import i18n
 from dashboard.admin import accounts
 from dashboard.identity import auth, authz
-from warehouse import ops
-from warehouse.lake import connect_reader
-from warehouse.ops_schema import auth_session
-
-from .conftest import (
+from tests.app.helpers import (
     PAGE_FILES,
     ROLE_PAGES,
     ROOT,
@@ -28,6 +24,9 @@ from .conftest import (
     sign_in,
     signed_in_app,
 )
+from warehouse import ops
+from warehouse.lake import connect_reader
+from warehouse.ops_schema import auth_session
 
 TH = "th"
 

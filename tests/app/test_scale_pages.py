@@ -14,14 +14,13 @@ import time
 
 import geothai
 import pytest
-from onboarding.conftest import make_pin
 from streamlit.testing.v1 import AppTest
 
 from dashboard.admin import accounts
 from dashboard.identity import authz
 from dashboard.onboarding import sheets
-
-from .conftest import ENTRYPOINT, sign_in
+from tests.app.helpers import ENTRYPOINT, sign_in
+from tests.onboarding.helpers import make_pin
 
 PENDING = 5_000
 PROVINCE = "50"  # Chiang Mai, the demo officer's province: the demo lake has its sales

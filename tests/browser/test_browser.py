@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from dashboard import i18n, registry
 from dashboard.ui.server import SESSION_COOKIE
-
-from .conftest import LOCKED_USER, Server, screenshot
+from tests.browser.helpers import LOCKED_USER, Server, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -8,25 +8,22 @@ test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from app.test_onboarding_pages import Seeded, make_pin, seed_onboarding
 
 from dashboard import i18n
-from dashboard.admin import bootstrap
 from dashboard.identity import auth
-
-from .conftest import (
+from tests.app.helpers import Seeded, seed_onboarding
+from tests.browser.helpers import (
     BrowserEnv,
     Server,
     screenshot,
     seeding,
     select_table_row,
-    serve,
     table_cell,
 )
-from .test_browser import NAV_LINKS, sign_in, wait_idle
+from tests.browser.test_browser import NAV_LINKS, sign_in, wait_idle
+from tests.onboarding.helpers import make_pin
 
 pytestmark = pytest.mark.browser
 
@@ -36,21 +33,17 @@ def th(key: str, **params: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def onboarding(
-    browser_env: BrowserEnv, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Server, Seeded, dict[str, str]]]:
-    """A server whose ops DB holds the demo's applications and listings plus the demo
-    officers' own (see ``seed_onboarding``); demo.officer is Chiang Mai, demo.phangnga
-    Phang Nga."""
+def onboarding(browser_env: BrowserEnv, server: Server) -> tuple[Server, Seeded, dict[str, str]]:
+    """The session's server, its ops DB given the demo's applications and listings plus the
+    demo officers' own (see ``seed_onboarding``); demo.officer is Chiang Mai,
+    demo.phangnga Phang Nga."""
+    passwords = browser_env.passwords
     with seeding(browser_env):
-        passwords = {u: p for u, p, _ in bootstrap.create_demo_users()}
         seeded = seed_onboarding(
             auth.sign_in("demo.officer", passwords["demo.officer"], session_id="seed"),
             auth.sign_in("demo.phangnga", passwords["demo.phangnga"], session_id="seed"),
         )
-    log = tmp_path_factory.mktemp("onboarding") / "streamlit.log"
-    with serve(browser_env, log) as running:
-        yield running, seeded, passwords
+    return server, seeded, passwords
 
 
 def selectbox(page, label: str):

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 
 import geothai
 import pytest
-from app.test_scale_pages import PENDING, PROVINCE, seed_pending
 
 from dashboard import i18n
+from tests.app.test_scale_pages import PENDING, PROVINCE, seed_pending
+from tests.browser.helpers import BrowserEnv, Server, screenshot, seeding, serve
+from tests.browser.test_browser import sign_in, wait_idle
 
-from .conftest import BrowserEnv, Server, screenshot, seeding, serve
-from .test_browser import sign_in, wait_idle
 from .test_onboarding_browser import choose, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -18,12 +18,8 @@ from sqlalchemy import select
 from dashboard.admin import accounts
 from dashboard.identity import authz
 from dashboard.ui.server import METRICS_PATH
-from warehouse import ops
-from warehouse.ops_schema import auth_session
-from warehouse.settings import load_settings
-
-from .conftest import BrowserEnv, Server, screenshot, seeding, serve
-from .test_browser import (
+from tests.browser.helpers import BrowserEnv, Server, screenshot, seeding, serve
+from tests.browser.test_browser import (
     NAV_LINKS,
     expect_sign_in_screen,
     session_cookie,
@@ -31,6 +27,9 @@ from .test_browser import (
     th,
     wait_idle,
 )
+from warehouse import ops
+from warehouse.ops_schema import auth_session
+from warehouse.settings import load_settings
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from lake_catalogs import PgServer, copy_lake_files
 
 from etl.feeds import synthetic
 from etl.reference import build_reference, write_reference
+from tests.lake_catalogs import PgServer, copy_lake_files
 from warehouse.lake import OVERRIDE_DATA_PATH_ENV, connect_writer
 from warehouse.settings import Settings, load_settings
 

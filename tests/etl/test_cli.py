@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from etl_helpers import write_csv
-from lake_catalogs import both_catalogs
 
 from dashboard.cli import main
+from tests.etl.helpers import write_csv
+from tests.lake_catalogs import both_catalogs
 from warehouse.settings import Settings
 
 

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from etl_helpers import count
-from lake_catalogs import both_catalogs, catalog_env
 
 from etl.load import PAUSE_BEFORE_COMMIT_ENV, ledger, load_files
+from tests.etl.helpers import count
+from tests.lake_catalogs import both_catalogs, catalog_env
 from warehouse.lake import LakeBusy, writer_lock
 from warehouse.settings import Settings, load_settings
 

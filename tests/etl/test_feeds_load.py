@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from etl_helpers import count, query, write_csv
-from lake_catalogs import both_catalogs
-from lake_keys import all_key_problems
 
 from etl.feeds.demo_feeds import MANIFEST_NAME, write_demo_feeds
 from etl.load import detect_feed, ledger, load_files, quarantine_rows
+from tests.etl.helpers import count, query, write_csv
+from tests.lake_catalogs import both_catalogs
+from tests.lake_keys import all_key_problems
 from warehouse.lake import connect_reader
 from warehouse.settings import Settings
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from lake_catalogs import PgServer, both_catalogs, copy_lake_files, pg_database
 
+from tests.lake_catalogs import PgServer, both_catalogs, copy_lake_files, pg_database
 from warehouse import lake as lake_mod
 from warehouse.lake import (
     OVERRIDE_DATA_PATH_ENV,

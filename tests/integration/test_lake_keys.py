@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import duckdb
 import pytest
-from lake_keys import Keyed, key_problems, lake_keys, parse_keys
 
+from tests.lake_keys import Keyed, key_problems, lake_keys, parse_keys
 from warehouse.lake import connect_reader
 from warehouse.query import fetch_df
 from warehouse.settings import Settings

@@ -16,7 +16,7 @@ def _open_flags(user, app_id):
     return flags.filter(flags["status"] == "open")
 
 
-def test_same_national_id_in_two_provinces_is_flagged_on_both(ops_db, users, app_data) -> None:
+def test_same_national_id_in_two_provinces_is_flagged_on_both(ops_db_url, users, app_data) -> None:
     first = app_data("82")
     pn_id = new_application(users["pn_a"], first)
     bkk_id = new_application(users["bkk"], app_data("10", national_id=first["national_id"]))
@@ -35,7 +35,7 @@ def test_same_national_id_in_two_provinces_is_flagged_on_both(ops_db, users, app
     assert exc.value.key == "onboarding.workflow.blocked.open_flags"
 
 
-def test_bank_account_and_phone_match_too(ops_db, users, app_data) -> None:
+def test_bank_account_and_phone_match_too(ops_db_url, users, app_data) -> None:
     first = app_data("82")
     a = new_application(users["pn_a"], first)
     b = new_application(
@@ -54,7 +54,7 @@ def test_bank_account_and_phone_match_too(ops_db, users, app_data) -> None:
     ]
 
 
-def test_resolve_distinct_then_approve(ops_db, users, app_data) -> None:
+def test_resolve_distinct_then_approve(ops_db_url, users, app_data) -> None:
     first = app_data("82")
     a = new_application(users["pn_a"], first)
     b = new_application(users["bkk"], app_data("10", national_id=first["national_id"]))
@@ -69,7 +69,7 @@ def test_resolve_distinct_then_approve(ops_db, users, app_data) -> None:
     assert len(_open_flags(users["bkk"], b)) == 1
 
 
-def test_reject_as_duplicate(ops_db, users, app_data) -> None:
+def test_reject_as_duplicate(ops_db_url, users, app_data) -> None:
     first = app_data("82")
     a = new_application(users["pn_a"], first)
     new_application(users["bkk"], app_data("10", national_id=first["national_id"]))

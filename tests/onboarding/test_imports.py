@@ -15,7 +15,7 @@ from dashboard.onboarding import imports, queue, sheets, workflow
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
 
-from .conftest import address, make_pin
+from .helpers import address, make_pin
 from .lake import write_lake
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")

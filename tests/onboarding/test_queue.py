@@ -14,8 +14,7 @@ from dashboard.onboarding.store import now
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
 
-from .conftest import address
-from .helpers import new_application
+from .helpers import address, new_application
 
 
 def _age(app_id: str, days: int) -> None:

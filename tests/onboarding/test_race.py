@@ -57,7 +57,7 @@ def _run(
     results[i] = _race_worker.decide(user, app_id, action, kwargs)
 
 
-def test_two_threads_one_decision(ops_db, users, app_data) -> None:
+def test_two_threads_one_decision(ops_db_url, users, app_data) -> None:
     a, b = users["pn_a"], users["pn_b"]
     for app_id in _apps(a, app_data, ROUNDS):
         barrier = threading.Barrier(2)
@@ -74,7 +74,7 @@ def test_two_threads_one_decision(ops_db, users, app_data) -> None:
         _check_round(app_id, results, a, b)
 
 
-def test_two_processes_one_decision(ops_db, users, app_data) -> None:
+def test_two_processes_one_decision(ops_db_url, users, app_data) -> None:
     a, b = users["pn_a"], users["pn_b"]
     app_ids = _apps(a, app_data, ROUNDS)
     ctx = multiprocessing.get_context("spawn")

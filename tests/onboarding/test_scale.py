@@ -19,8 +19,7 @@ from dashboard.onboarding import bulk, office, queue, sheets, workflow
 from dashboard.onboarding.queue import QueueFilter
 from warehouse.lake import connect_reader
 
-from .conftest import address, make_pin
-from .helpers import accept_documents
+from .helpers import accept_documents, address, make_pin
 from .lake import write_lake
 
 PENDING = 5_000

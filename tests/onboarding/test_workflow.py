@@ -83,7 +83,7 @@ def _audit_entries(application_id: str) -> list[dict]:
     ]
 
 
-def test_full_path_is_audited_with_before_and_after(ops_db, users, app_data) -> None:
+def test_full_path_is_audited_with_before_and_after(ops_db_url, users, app_data) -> None:
     officer = users["pn_a"]
     app_id = new_application(officer, app_data())
     workflow.transition(officer, app_id, "start_review")
@@ -115,7 +115,7 @@ def test_full_path_is_audited_with_before_and_after(ops_db, users, app_data) -> 
     assert [e["action"] for e in shown["events"]][-2:] == ["suspend", "reinstate"]
 
 
-def test_reject_needs_a_managed_reason_and_a_note(ops_db, users, app_data) -> None:
+def test_reject_needs_a_managed_reason_and_a_note(ops_db_url, users, app_data) -> None:
     officer = users["pn_a"]
     app_id = new_application(officer, app_data())
     with pytest.raises(ValidationFailed) as exc:
@@ -135,7 +135,7 @@ def test_reject_needs_a_managed_reason_and_a_note(ops_db, users, app_data) -> No
     )
 
 
-def test_approval_refused_until_documents_complete(ops_db, users, app_data) -> None:
+def test_approval_refused_until_documents_complete(ops_db_url, users, app_data) -> None:
     officer = users["pn_a"]
     app_id = new_application(officer, app_data(), clean=False)
     with pytest.raises(ValidationFailed) as exc:
@@ -150,7 +150,7 @@ def test_approval_refused_until_documents_complete(ops_db, users, app_data) -> N
     assert workflow.approve(officer, app_id)["status"] == "approved"
 
 
-def test_application_with_failing_checks_cannot_be_approved(ops_db, users, app_data) -> None:
+def test_application_with_failing_checks_cannot_be_approved(ops_db_url, users, app_data) -> None:
     officer = users["pn_a"]
     app_id = new_application(officer, app_data(count_members=5))
     app = workflow.get(officer, app_id)
@@ -161,7 +161,7 @@ def test_application_with_failing_checks_cannot_be_approved(ops_db, users, app_d
     assert exc.value.key == "onboarding.workflow.blocked.check_errors"
 
 
-def test_second_decision_is_a_conflict_naming_who_and_when(ops_db, users, app_data) -> None:
+def test_second_decision_is_a_conflict_naming_who_and_when(ops_db_url, users, app_data) -> None:
     app_id = new_application(users["pn_a"], app_data())
     workflow.approve(users["pn_a"], app_id)
     with pytest.raises(Conflict) as exc:
@@ -171,7 +171,7 @@ def test_second_decision_is_a_conflict_naming_who_and_when(ops_db, users, app_da
     assert exc.value.params["at"]
 
 
-def test_stale_screen_is_a_conflict(ops_db, users, app_data) -> None:
+def test_stale_screen_is_a_conflict(ops_db_url, users, app_data) -> None:
     app_id = new_application(users["pn_a"], app_data())
     workflow.transition(users["pn_b"], app_id, "start_review")
     with pytest.raises(Conflict) as exc:
@@ -186,7 +186,9 @@ def _answer(call, *args):  # noqa: ANN001, ANN202
     return type(exc.value), exc.value.key
 
 
-def test_scope_officer_of_another_province_neither_sees_nor_acts(ops_db, users, app_data) -> None:
+def test_scope_officer_of_another_province_neither_sees_nor_acts(
+    ops_db_url, users, app_data
+) -> None:
     app_id = new_application(users["pn_a"], app_data())
     bkk = users["bkk"]
     # Another province's application answers exactly as one that does not exist, so an
@@ -207,7 +209,7 @@ def test_scope_officer_of_another_province_neither_sees_nor_acts(ops_db, users, 
     assert workflow.approve(users["admin"], app_id)["decided_by_name"] == "admin_user"
 
 
-def test_disabled_officer_cannot_act_with_an_old_session(ops_db, users, app_data) -> None:
+def test_disabled_officer_cannot_act_with_an_old_session(ops_db_url, users, app_data) -> None:
     from dashboard.admin import accounts
     from dashboard.identity import authz
 

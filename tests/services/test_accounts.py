@@ -10,10 +10,9 @@ from dashboard.admin import accounts, audit_log, bootstrap
 from dashboard.cli import main as postmart
 from dashboard.errors import Conflict, ValidationFailed
 from dashboard.identity import audit, auth, authz
+from tests.ops_db import MakeUser
 from warehouse import ops
 from warehouse.settings import Settings
-
-from .conftest import MakeUser
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,9 @@ from dashboard.admin import accounts, audit_log
 from dashboard.cli import main as postmart
 from dashboard.errors import PermissionDenied
 from dashboard.identity import audit, auth, authz
+from tests.ops_db import MakeUser
 from warehouse import ops
 from warehouse.settings import Settings
-
-from .conftest import MakeUser
 
 
 def _some_entries(n: int = 5) -> None:

@@ -6,17 +6,17 @@ import datetime as dt
 import json
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from sqlalchemy import update
 
 from dashboard.admin import accounts, audit_log
 from dashboard.errors import NotSignedIn, ValidationFailed
 from dashboard.identity import auth, authz
 from dashboard.identity.auth import SignInFailed
+from tests.ops_db import MakeUser
 from warehouse import ops
 from warehouse.ops_schema import auth_throttle
 from warehouse.settings import Settings
-
-from .conftest import MakeUser
 
 
 def _actions(admin: auth.User, settings: Settings) -> list[str]:
@@ -193,3 +193,18 @@ def test_timestamps_are_utc(make_user: MakeUser, admin: auth.User) -> None:
     row = accounts.list_users(admin).filter(username=user.username).row(0, named=True)
     assert row["last_sign_in_at"].tzinfo is not None
     assert before <= row["last_sign_in_at"] <= auth.now_utc()
+
+
+def test_passwords_are_hashed_with_argon2id_at_its_recommended_profile(make_user: MakeUser) -> None:
+    """The real profile (the rest of the suite uses a cheap one): argon2-cffi's defaults,
+    RFC 9106's low-memory choice."""
+    cheap = auth.use_hasher(PasswordHasher())
+    try:
+        stored = auth.hash_password("correct horse battery")
+    finally:
+        auth.use_hasher(cheap)
+    params = extract_parameters(stored)
+    assert stored.startswith("$argon2id$")
+    assert (params.time_cost, params.memory_cost, params.parallelism) == (3, 65536, 4)
+    user, password = make_user("ministry")
+    assert auth.sign_in(user.username, password, session_id="s").user_id == user.user_id

@@ -14,10 +14,9 @@ from dashboard.errors import NotFound, NotSignedIn
 from dashboard.home import HomeFigures, home_figures
 from dashboard.identity import authz
 from dashboard.identity.user import User
+from tests.services.helpers import AS_OF
 from warehouse.lake import connect_reader
 from warehouse.settings import Settings
-
-from .conftest import AS_OF
 
 
 def _user(settings: Settings, role: str, **scope: object) -> User:

@@ -11,9 +11,8 @@ from dashboard.admin import accounts, audit_log, loads
 from dashboard.errors import NotSignedIn, PermissionDenied
 from dashboard.identity import authz
 from dashboard.identity.user import User
+from tests.ops_db import MakeUser
 from warehouse.settings import Settings
-
-from .conftest import MakeUser
 
 ROLES = ("ministry", "provincial_officer", "branch_manager", "payments_officer", "admin")
 ONBOARDING = ["applications", "application_import", "listings", "office"]

@@ -13,11 +13,10 @@ from sqlalchemy import select, update
 from dashboard.admin import accounts, audit_log
 from dashboard.identity import auth, authz, sessions
 from dashboard.identity.user import User
+from tests.ops_db import MakeUser
 from warehouse import ops
 from warehouse.ops_schema import auth_session
 from warehouse.settings import Settings
-
-from .conftest import MakeUser
 
 BROWSER = "the-browsers-binding-cookie"
 
