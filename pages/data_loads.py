@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.admin import loads
 from dashboard.identity.user import User
+from dashboard.ui import admin as admin_ui
 from dashboard.ui import lake, tables, widgets
 
 RESULTS = "loads_results"
@@ -41,12 +42,12 @@ RESULT_COLUMNS = {
 
 def show_quarantine(user: User, load_id: str) -> None:
     with ui.errors_shown():
-        rows = loads.quarantine(user, load_id)
+        rows = loads.quarantine(user, load_id, lake=lake.reader_or_none())
     tables.show_table(rows, QUARANTINE_COLUMNS, key=f"quarantine_{load_id}")
     if not rows.is_empty():
         st.download_button(
             ui.t("loads.download_quarantine"),
-            data=lambda: loads.quarantine_csv(user, load_id),
+            data=lambda: loads.quarantine_csv(user, load_id, lake=lake.reader_or_none()),
             file_name=f"quarantine-{load_id}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -116,7 +117,7 @@ def render(user: User) -> None:
 
     st.subheader(ui.t("loads.warehouse"))
     with ui.errors_shown():
-        tables_in_lake = loads.warehouse_tables(user)
+        tables_in_lake = admin_ui.warehouse_tables(user)
     if tables_in_lake.is_empty():
         st.info(ui.t("loads.warehouse_empty"), icon=":material/info:")
     else:
@@ -127,7 +128,9 @@ def render(user: User) -> None:
     st.subheader(ui.t("loads.ledger"))
     widgets.init_widget("ledger_feed", widgets.query_value("feed"))
     with ui.errors_shown():
-        view = loads.ledger_view(user, st.session_state.get("ledger_feed"))
+        view = loads.ledger_view(
+            user, st.session_state.get("ledger_feed"), lake=lake.reader_or_none()
+        )
     feed = widgets.url_select(
         "loads.feed", "loads.all_feeds", view.feeds, key="ledger_feed", param="feed"
     )

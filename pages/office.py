@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import export, formatting, ui
 from dashboard.identity.user import User
 from dashboard.onboarding import exports, office, scope
-from dashboard.ui import labels, lake, tables, widgets
+from dashboard.ui import labels, tables, widgets
+from dashboard.ui import onboarding as onboarding_ui
 
 EXPORT_DAYS_DEFAULT = 30
 DISTRICT_COLUMNS = {
@@ -110,7 +111,11 @@ def render(user: User) -> None:
         province = None
         st.caption(ui.t("office.scope", province=labels.province_label(provinces[0])))
     with ui.errors_shown():
-        figures = office.office_figures(user, province_code=province, lake=lake.reader_or_none())
+        figures = onboarding_ui.office_figures(user, province)
+    if onboarding_ui.is_national(user):
+        st.caption(
+            ui.t("office.national_refresh", minutes=onboarding_ui.NATIONAL_FIGURES_TTL_S // 60)
+        )
     headline(figures)
     by_status, by_district, by_month, reasons, sellers, export_tab = st.tabs(
         [

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import duckdb
 import polars as pl
 
 from dashboard import export
@@ -192,11 +193,16 @@ def run_loads(
     return results
 
 
-def ledger(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
-    """Every committed load, newest first."""
+def ledger(
+    actor: User | None,
+    *,
+    settings: Settings | None = None,
+    lake: duckdb.DuckDBPyConnection | None = None,
+) -> pl.DataFrame:
+    """Every committed load, newest first. Pass ``lake`` to read on the app's reader."""
     settings = settings or load_settings()
     _admin(actor, settings)
-    return etl_ledger(settings)
+    return etl_ledger(settings, lake)
 
 
 @dataclass(frozen=True)
@@ -211,9 +217,13 @@ class LedgerView:
 
 
 def ledger_view(
-    actor: User | None, feed: str | None = None, *, settings: Settings | None = None
+    actor: User | None,
+    feed: str | None = None,
+    *,
+    settings: Settings | None = None,
+    lake: duckdb.DuckDBPyConnection | None = None,
 ) -> LedgerView:
-    everything = ledger(actor, settings=settings)
+    everything = ledger(actor, settings=settings, lake=lake)
     feeds = sorted(everything["feed"].unique().to_list())
     rows = everything if feed is None else everything.filter(pl.col("feed") == feed)
     quarantined = rows.filter(pl.col("count_quarantined") > 0)["load_id"].to_list()
@@ -261,26 +271,41 @@ def results_frame(results: Iterable[LoadResult]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_RESULTS_SCHEMA)
 
 
-def warehouse_tables(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
+def warehouse_tables(
+    actor: User | None,
+    *,
+    settings: Settings | None = None,
+    lake: duckdb.DuckDBPyConnection | None = None,
+) -> pl.DataFrame:
     """What is in the warehouse: every lake table and its row count (empty with no lake)."""
     settings = settings or load_settings()
     _admin(actor, settings)
-    return lake_tables(settings)
+    return lake_tables(settings, lake)
 
 
 def quarantine(
-    actor: User | None, load_id: str, *, settings: Settings | None = None
+    actor: User | None,
+    load_id: str,
+    *,
+    settings: Settings | None = None,
+    lake: duckdb.DuckDBPyConnection | None = None,
 ) -> pl.DataFrame:
     """The rows one load rejected, with the field, value and reason, in file order."""
     settings = settings or load_settings()
     _admin(actor, settings)
     try:
-        return quarantine_rows(load_id, settings)
+        return quarantine_rows(load_id, settings, lake)
     except LakeMissing as exc:
         raise NotFound("lake.missing") from exc
 
 
-def quarantine_csv(actor: User | None, load_id: str, *, settings: Settings | None = None) -> bytes:
+def quarantine_csv(
+    actor: User | None,
+    load_id: str,
+    *,
+    settings: Settings | None = None,
+    lake: duckdb.DuckDBPyConnection | None = None,
+) -> bytes:
     """The quarantine of one load as CSV through the one writer: Thai intact in Excel, and
     a value from the file that looks like a formula stays text."""
-    return export.csv_bytes(quarantine(actor, load_id, settings=settings))
+    return export.csv_bytes(quarantine(actor, load_id, settings=settings, lake=lake))

@@ -9,7 +9,7 @@ window, by the seller's province, so this page and the home page show the same f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import polars as pl
@@ -63,9 +63,11 @@ def office_figures(
     province_code: str | None = None,
     with_sales: bool = True,
     lake: duckdb.DuckDBPyConnection | None = None,
+    sales: SellerSales | None = None,
 ) -> OfficeFigures:
     """The office's figures for the user's provinces. Pass ``lake`` to reuse a reader
-    connection (the UI keeps one per process; opening one costs more than the query)."""
+    connection (the UI keeps one per process; opening one costs more than the query), or
+    ``sales``, the scope's :func:`seller_sales` read earlier (the UI caches them per lake)."""
     provinces = scope.visible_provinces(actor)
     a = ob_application
     stmt = select(
@@ -141,12 +143,14 @@ def office_figures(
         pl.col("seller_id").is_not_null(),
     )
     sellers = approved.select("seller_id", "name_th", "district_code", "status")
-    sales, sales_thb, period = (
-        _sales((province_code,) if province_code else provinces, lake)
-        if with_sales
-        else (pl.DataFrame(schema=_SALES_SCHEMA), 0.0, None)
-    )
-    sellers = sellers.join(sales, on="seller_id", how="left")
+    if sales is None:
+        sales = (
+            seller_sales(sales_scope(actor, province_code), lake)
+            if with_sales
+            else SellerSales(pl.DataFrame(schema=_SALES_SCHEMA), 0.0, None)
+        )
+    sales_df, sales_thb, period = sales
+    sellers = sellers.join(sales_df, on="seller_id", how="left")
     sellers = sellers.with_columns(
         pl.col("count_orders").fill_null(0), pl.col("sales_thb").fill_null(0.0)
     ).sort(["sales_thb", "seller_id"], descending=[True, False])
@@ -163,17 +167,35 @@ def office_figures(
     )
 
 
-def _sales(
-    provinces: tuple[str, ...] | None, lake: duckdb.DuckDBPyConnection | None
-) -> tuple[pl.DataFrame, float, dict[str, Any] | None]:
+class SellerSales(NamedTuple):
     """Each seller's sales in the home pages' window, their total, and the window."""
+
+    by_seller: pl.DataFrame  # seller_id, count_orders, sales_thb
+    sales_thb: float
+    window: dict[str, Any] | None
+
+
+def sales_scope(actor: User | None, province_code: str | None = None) -> tuple[str, ...] | None:
+    """The provinces whose sales the user's office view shows (None: every province)."""
+    provinces = scope.visible_provinces(actor)
+    if province_code:
+        if provinces is not None and province_code not in provinces:
+            return ()
+        return (province_code,)
+    return provinces
+
+
+def seller_sales(
+    provinces: tuple[str, ...] | None, lake: duckdb.DuckDBPyConnection | None = None
+) -> SellerSales:
+    """Sales by seller of ``provinces`` (from :func:`sales_scope`; None: national)."""
     empty = pl.DataFrame(schema=_SALES_SCHEMA)
     own = lake is None
     if own:
         try:
             lake = connect_reader()
         except LakeMissing:
-            return empty, 0.0, None
+            return SellerSales(empty, 0.0, None)
     try:
         period = home.window(home.as_of(lake))
         scope_params = {"national": provinces is None, "provinces": list(provinces or ())}
@@ -182,4 +204,4 @@ def _sales(
         if own:
             lake.close()
     df = df.cast(_SALES_SCHEMA)
-    return df, float(df["sales_thb"].sum() or 0.0), period
+    return SellerSales(df, float(df["sales_thb"].sum() or 0.0), period)

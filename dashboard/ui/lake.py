@@ -50,11 +50,16 @@ def reader_or_none() -> duckdb.DuckDBPyConnection | None:
         return None
 
 
-def lake_cache(func: F) -> F:
-    """``st.cache_data`` for a reader of lake figures, cleared by :func:`lake_changed`."""
-    cached = st.cache_data(ttl=FIGURES_TTL_S, show_spinner=False)(func)
-    _LAKE_CACHES.append(cached)
-    return cached  # type: ignore[return-value]
+def lake_cache(func: F | None = None, *, ttl: float = FIGURES_TTL_S) -> Any:
+    """``st.cache_data`` for a reader of lake figures, cleared by :func:`lake_changed`;
+    ``@lake_cache`` or ``@lake_cache(ttl=60)`` for figures that also read the ops DB."""
+
+    def wrap(f: F) -> F:
+        cached = st.cache_data(ttl=ttl, show_spinner=False)(f)
+        _LAKE_CACHES.append(cached)
+        return cached  # type: ignore[return-value]
+
+    return wrap(func) if func is not None else wrap
 
 
 def lake_changed() -> None:

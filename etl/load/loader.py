@@ -33,7 +33,7 @@ from etl.feeds.specs import (
 )
 from etl.feeds.validate import LakeLookups, validate
 from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
-from warehouse.query import quote_ident, table_counts
+from warehouse.query import fetch_df, quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
 
 Progress = Callable[[float, str], None]
@@ -377,38 +377,46 @@ _LEDGER_SCHEMA = {
 }
 
 
-def ledger(settings: Settings | None = None) -> pl.DataFrame:
-    """Every committed load, newest first (empty when there is no lake yet)."""
+def _read(
+    settings: Settings | None,
+    con: duckdb.DuckDBPyConnection | None,
+    read: Callable[[duckdb.DuckDBPyConnection], pl.DataFrame],
+) -> pl.DataFrame:
+    """``read`` on ``con`` (a long-lived reader, such as the app's), or on a connection
+    opened and closed here; opening one costs more than these small reads."""
+    if con is not None:
+        return read(con)
+    own = connect_reader(settings)
     try:
-        con = connect_reader(settings)
+        return read(own)
+    finally:
+        own.close()
+
+
+def ledger(
+    settings: Settings | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """Every committed load, newest first (empty when there is no lake yet)."""
+    sql = "select * from etl_load order by finished_at desc, started_at desc"
+    try:
+        return _read(settings, con, lambda c: fetch_df(c, sql))
     except LakeMissing:
         return pl.DataFrame(schema=_LEDGER_SCHEMA)
-    try:
-        return _df(con, "select * from etl_load order by finished_at desc, started_at desc")
-    finally:
-        con.close()
 
 
-def lake_tables(settings: Settings | None = None) -> pl.DataFrame:
+def lake_tables(
+    settings: Settings | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
     """Every lake table and its row count in the current snapshot (empty with no lake)."""
     try:
-        con = connect_reader(settings)
+        return _read(settings, con, table_counts)
     except LakeMissing:
         return pl.DataFrame(schema={"table": pl.Utf8, "rows": pl.Int64})
-    try:
-        return table_counts(con)
-    finally:
-        con.close()
 
 
-def quarantine_rows(load_id: str, settings: Settings | None = None) -> pl.DataFrame:
+def quarantine_rows(
+    load_id: str, settings: Settings | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
     """The quarantine entries of one load, in file order."""
-    con = connect_reader(settings)
-    try:
-        return _df(
-            con,
-            "select * from etl_quarantine where load_id = ? order by line_no, field",
-            [load_id],
-        )
-    finally:
-        con.close()
+    sql = "select * from etl_quarantine where load_id = ? order by line_no, field"
+    return _read(settings, con, lambda c: fetch_df(c, sql, [load_id]))

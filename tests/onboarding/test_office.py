@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from dashboard import home
 from dashboard.onboarding import office, queue, workflow
 from warehouse import ops
 from warehouse.ops_schema_onboarding import ob_application
@@ -101,6 +102,15 @@ def test_office_figures(sqlite_db, users, app_data) -> None:
     # Still waiting, and counted as submitted (the one other status the by-status saw).
     assert f.by_status.filter(f.by_status["status"] == "submitted")["count"].to_list() == [1]
     assert waiting in office_ids(a)
+    # The home page and the office view: one definition of sales, one figure, for the
+    # province (the officer) and for the country (the ministry).
+    for user in (a, users["ministry"]):
+        shown = {m.key: m.value for m in home.home_figures(user).metrics}
+        assert shown["sales_thb_30d"] == office.office_figures(user).sales_thb == 350.0
+    # A province outside the officer's scope, asked for by name: nothing, sales included.
+    assert office.sales_scope(a, "10") == ()
+    other = office.office_figures(a, province_code="10")
+    assert (other.by_status.height, other.sales_thb, other.count_sellers) == (0, 0.0, 0)
 
 
 def test_office_view_scope(sqlite_db, users, app_data) -> None:
