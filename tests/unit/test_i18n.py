@@ -138,7 +138,46 @@ def _dynamic_keys() -> dict[str, list[str]]:
         "categories": [f"listings.categories.{c}" for c in vocab.CATEGORIES],
         "load statuses": [f"loads.status.{s}" for s in ("loaded", "already_loaded", "failed")],
         "check verdicts": sorted(_check_keys()),
+        "decision downloads": [
+            f"office.download_{name}_{kind}"
+            for name in ("application_decisions", "listing_decisions")
+            for kind in ("csv", "json")
+        ],
+        "flag filter": [f"applications.{f}" for f in ("flagged", "unflagged")],
     }
+
+
+def _written_audit_actions() -> set[str]:
+    """Every audit action the code can write: the literal ones at each ``trail.add``,
+    ``audit.record`` and ``audit.append`` call, and the workflow's and listing decisions'
+    families (``onboarding.application.{action}``, ``onboarding.listing.{decision}``)."""
+    from dashboard.onboarding import listings, workflow
+
+    found = {f"onboarding.application.{a}" for a in workflow.TRANSITIONS}
+    found |= {f"onboarding.listing.{d}" for d in listings.DECISIONS}
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name == "add" and node.args and isinstance(node.args[0], ast.Constant):
+                found.add(node.args[0].value)
+            for kw in node.keywords:
+                if (
+                    name in ("record", "append")
+                    and kw.arg == "action"
+                    and isinstance(kw.value, ast.Constant)
+                ):
+                    found.add(kw.value.value)
+    return {a for a in found if isinstance(a, str) and "." in a}
+
+
+def test_every_written_audit_action_is_offered_and_named() -> None:
+    """The audit log's filter offers, and names in words, every action the code writes."""
+    from dashboard.admin import audit_log
+
+    assert sorted(_written_audit_actions() - set(audit_log.ACTIONS)) == []
 
 
 def _check_keys() -> set[str]:
