@@ -108,7 +108,7 @@ def spreadsheet_tab(user: User) -> None:
     st.markdown(ui.t("import.good_rows"))
     good = preview.good_frame()
     if good.height > GOOD_ROWS_SHOWN:
-        st.caption(ui.t("common.first_rows", shown=GOOD_ROWS_SHOWN, count=good.height))
+        st.caption(text.first_rows(GOOD_ROWS_SHOWN, good.height))
     tables.show_table(
         labels.with_district_names(good.head(GOOD_ROWS_SHOWN)),
         GOOD_COLUMNS,

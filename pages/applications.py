@@ -350,7 +350,7 @@ def render(user: User) -> None:
         )
     )
     if shown.count > shown.limit:
-        st.caption(ui.t("common.first_rows", shown=shown.rows.height, count=shown.count))
+        st.caption(text.first_rows(shown.rows.height, shown.count))
     widgets.init_widget(OPEN, widgets.query_value("app"))
     event = tables.show_table(
         labels.with_district_names(shown.rows),

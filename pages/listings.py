@@ -169,9 +169,10 @@ def render(user: User) -> None:
     with ui.errors_shown():
         view = listings.moderation_view(user, status=status)
     rows = labels.with_province_names(view.rows)
-    st.caption(ui.t("listings.count", count=view.count))
     if view.count > view.limit:
-        st.caption(ui.t("common.first_rows", shown=rows.height, count=view.count))
+        st.caption(text.first_rows(rows.height, view.count))
+    else:
+        st.caption(ui.t("listings.count", count=formatting.format_number(view.count)))
     widgets.init_widget(OPEN, widgets.query_value("listing"))
     event = tables.show_table(rows, COLUMNS, VALUE_PREFIXES, key="listing_queue", on_select="rerun")
     picked = tables.selected_row(event)

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import export, formatting, ui
 from dashboard.identity.user import User
 from dashboard.onboarding import exports, office, scope
-from dashboard.ui import labels, tables, widgets
+from dashboard.ui import labels, tables, text, widgets
 from dashboard.ui import onboarding as onboarding_ui
 
 EXPORT_DAYS_DEFAULT = 30
@@ -153,9 +153,7 @@ def render(user: User) -> None:
         )
     with sellers:
         if figures.count_sellers > figures.sellers.height:
-            st.caption(
-                ui.t("common.first_rows", shown=figures.sellers.height, count=figures.count_sellers)
-            )
+            st.caption(text.first_rows(figures.sellers.height, figures.count_sellers))
         tables.show_table(
             labels.with_district_names(figures.sellers),
             SELLER_COLUMNS,

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import formatting, i18n
 from dashboard.errors import AppError
 from warehouse.lake import LakeError
 
@@ -66,6 +66,15 @@ def md(key: str, **params: Any) -> str:
     """Like :func:`t`, for markdown elements: the parameters (user text such as names) are
     escaped, so they show as typed and never become links, images or formatting."""
     return t(key, **{name: escape_markdown(value) for name, value in params.items()})
+
+
+def first_rows(shown: int, count: int) -> str:
+    """ "Showing the first 200 of 24,855": a long list's caption, numbers grouped."""
+    return t(
+        "common.first_rows",
+        shown=formatting.format_number(shown),
+        count=formatting.format_number(count),
+    )
 
 
 def check_message(check: Mapping[str, Any]) -> str:
