@@ -15,9 +15,10 @@ QUARANTINE_COLUMNS = {
     "line_no": "loads.line_no",
     "field": "loads.field",
     "value": "loads.value",
-    "reason_code": "loads.reason_code",
-    "reason": "loads.reason",
+    "reason_code": "loads.reason",  # in words, in the user's language
 }
+# The ETL's reasons (etl.feeds.validate.REASONS) in the catalogs; the CSV keeps its text.
+QUARANTINE_WORDS = {"reason_code": "loads.reasons"}
 LEDGER_COLUMNS = {
     "finished_at": "loads.finished_at",
     "feed": "loads.feed",
@@ -43,7 +44,7 @@ RESULT_COLUMNS = {
 def show_quarantine(user: User, load_id: str) -> None:
     with ui.errors_shown():
         rows = loads.quarantine(user, load_id, lake=lake.reader_or_none())
-    tables.show_table(rows, QUARANTINE_COLUMNS, key=f"quarantine_{load_id}")
+    tables.show_table(rows, QUARANTINE_COLUMNS, QUARANTINE_WORDS, key=f"quarantine_{load_id}")
     if not rows.is_empty():
         st.download_button(
             ui.t("loads.download_quarantine"),

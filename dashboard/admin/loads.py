@@ -264,7 +264,7 @@ def results_frame(results: Iterable[LoadResult]) -> pl.DataFrame:
             "count_loaded": r.count_loaded,
             "count_quarantined": r.count_quarantined,
             "by_reason": [f"{reason}: {n:,}" for reason, n in sorted(r.by_reason.items())],
-            "message": r.message,
+            "message": r.message or "",
         }
         for r in results
     ]

@@ -100,6 +100,7 @@ def _dynamic_keys() -> dict[str, list[str]]:
     from dashboard import home, registry
     from dashboard.admin import audit_log
     from dashboard.onboarding import checklist, duplicates, imports, listings, workflow
+    from etl.feeds import validate
     from warehouse import vocab
     from warehouse.ops_schema import ROLES
 
@@ -144,6 +145,7 @@ def _dynamic_keys() -> dict[str, list[str]]:
             for kind in ("csv", "json")
         ],
         "flag filter": [f"applications.{f}" for f in ("flagged", "unflagged")],
+        "quarantine reasons": [f"loads.reasons.{code}" for code in validate.REASONS],
     }
 
 
