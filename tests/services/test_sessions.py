@@ -45,6 +45,7 @@ def test_the_database_keeps_only_hashes(make_user: MakeUser) -> None:
     [row] = _rows()
     assert len(token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
     assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+    assert row.method == "oidc"
     stored = " ".join(str(v) for v in row)
     assert token not in stored and started.ticket not in stored
     assert row.ticket_sha256 is None  # used up
@@ -185,3 +186,18 @@ def test_every_session_of_the_account_is_revoked(
     entry = audit_log.browse(admin, action="auth.session_revoked").row(0, named=True)
     assert entry["entity_id"] == str(user.user_id)
     assert '"count_sessions":2' in entry["after"]
+
+
+def test_a_single_sign_on_user_gets_the_same_session_and_revocation(
+    make_user: MakeUser, admin: User
+) -> None:
+    account, _ = make_user("ministry", sso_identity="aide@mdes.example")
+    user = auth.user_for_identity("Aide@MDES.example", session_id="s")
+    started = sessions.start(user, method="oidc", bind=BROWSER)
+    token = sessions.redeem(started.ticket, BROWSER)
+    assert token and sessions.check(token=token).user == account
+    [row] = [r for r in _rows() if r.user_id == account.user_id]
+    assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+    assert row.method == "oidc"
+    accounts.set_active(authz.CLI_ACTOR, account.user_id, False)
+    assert sessions.check(token=token).ended_reason == "disabled"
