@@ -49,7 +49,10 @@ def _cell(value: Any) -> Any:
 def csv_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
     """CSV of a header and rows (see the module docstring for what is done to cells)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF rows (RFC 4180, Excel's own): Python's writer quotes a cell holding any
+    # character of the line terminator only, and Excel ends a row at a lone "\r" too, so
+    # with "\n" an unquoted cell "x\r=1+2" would start a new row with a live formula.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(str(h)) for h in header])
     for row in rows:
         writer.writerow([_cell(v) for v in row])

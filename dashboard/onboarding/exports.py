@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import case, select
 
+from dashboard import export
 from dashboard.identity.user import User
 from dashboard.onboarding import scope, store
 from dashboard.onboarding.workflow import DECISION_ACTIONS
@@ -103,7 +104,9 @@ def decisions_since(actor: User | None, since: datetime) -> Decisions:
 
 
 def to_csv(df: pl.DataFrame) -> bytes:
-    return df.write_csv(datetime_format="%Y-%m-%d %H:%M:%S").encode("utf-8")
+    """The decisions as CSV through the app's one writer (BOM; a cell that Excel would run
+    as a formula gets a leading apostrophe). The JSON file keeps every value raw."""
+    return export.csv_bytes(df)
 
 
 def to_json(df: pl.DataFrame) -> bytes:

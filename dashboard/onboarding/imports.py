@@ -19,7 +19,7 @@ from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding import duplicates, scope, store, validators
 from dashboard.onboarding.validators import CheckResult
-from warehouse import vocab
+from warehouse import limits, vocab
 from warehouse.ops_schema_onboarding import ob_application, ob_application_event
 
 log = logging.getLogger(__name__)
@@ -174,6 +174,14 @@ def insert_applications(
 # ---------------------------------------------------------------- officer on a seller's behalf
 
 
+def refuse_too_long(values: Mapping[str, Any]) -> None:
+    """A text longer than its field's limit (warehouse.limits) is refused before anything
+    is saved: saved with a failed check, a 1 MB name would sit in every queue and export."""
+    for field, value in values.items():
+        if isinstance(value, str) and len(value) > limits.max_length(field):
+            raise ValidationFailed("onboarding.application.too_long", max=limits.max_length(field))
+
+
 def create_application(
     actor: User | None, data: Mapping[str, Any], *, session_id: str | None = None
 ) -> dict[str, Any]:
@@ -183,6 +191,7 @@ def create_application(
     failures are stored with it and block approval until fixed.
     """
     values = normalize(data)
+    refuse_too_long(values)
     if not values["province_code"]:
         raise ValidationFailed("onboarding.check.address.missing_province")
     scope.require_act(actor, values["province_code"])
@@ -227,6 +236,7 @@ def update_application(
             )
         raw = {**{f: before[f] for f in FIELDS}, **changes}
         values = normalize(raw)
+        refuse_too_long(values)
         if values["province_code"] != before["province_code"]:
             scope.require_act(actor, values["province_code"])
         checks = check_values(raw, values)
