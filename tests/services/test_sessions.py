@@ -45,7 +45,6 @@ def test_the_database_keeps_only_hashes(make_user: MakeUser) -> None:
     [row] = _rows()
     assert len(token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
     assert row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
-    assert row.method == "oidc"
     stored = " ".join(str(v) for v in row)
     assert token not in stored and started.ticket not in stored
     assert row.ticket_sha256 is None  # used up
