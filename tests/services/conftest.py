@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from tests import ops_db
 from tests.services.helpers import build_small_lake
 from warehouse.settings import Settings, load_settings
 
@@ -24,3 +25,10 @@ def small_lake(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def lake_settings(small_lake: Settings, settings: Settings) -> Settings:
     """The small lake, with this test's own (SQLite) ops DB."""
     return dataclasses.replace(small_lake, ops_db_url=settings.ops_db_url)
+
+
+@pytest.fixture
+def make_user(ops_settings: Settings) -> ops_db.MakeUser:
+    """As the root fixture, on ``ops_settings``: every account test runs on SQLite and on
+    PostgreSQL (``admin`` and ``users`` follow it)."""
+    return ops_db.make_user_factory()
