@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import formatting, i18n
 from dashboard.errors import AppError
-from warehouse.lake import LakeError
+from warehouse.lake import LakeBusy, LakeError
 
 R = TypeVar("R")
 
@@ -102,9 +102,11 @@ def errors_shown(*, stop: bool = True) -> Iterator[None]:
         show_error(exc)
         if stop:
             st.stop()
-    except LakeError:
-        # No lake yet, or a writer holds it: an operator problem, not a bug on this page.
-        show_error(AppError("error.lake_unavailable"))
+    except LakeError as exc:
+        # A load committing (busy: ask for a moment), or no lake yet: an operator's matter,
+        # not a bug on this page.
+        busy = isinstance(exc, LakeBusy)
+        show_error(AppError("error.lake_busy" if busy else "error.lake_unavailable"))
         if stop:
             st.stop()
 

@@ -424,8 +424,8 @@ def test_data_loads_under_a_locked_catalog_show_the_kind_message(
                 # What the page does with it (ui.errors_shown): a kind message, no traceback.
                 with text.errors_shown(stop=False):
                     raise caught.value
-        assert [e.key for e in shown] == ["error.lake_unavailable"] * 3
-        assert all(i18n.has_key("error.lake_unavailable", lang) for lang in ("th", "en"))
+        assert [e.key for e in shown] == ["error.lake_busy"] * 3
+        assert all(i18n.has_key("error.lake_busy", lang) for lang in ("th", "en"))
         assert loads.ledger_view(admin, lake=reader).rows.is_empty()  # fine once released
     finally:
         reader.close()
