@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 SCALE  ?= small
 SEED   ?= 1
+# Test processes: the suite is I/O-bound in places (browsers, servers), so two workers on a
+# 2-core machine halve its time. Each worker builds its own session fixtures.
+TEST_WORKERS ?= 2
 
 .PHONY: install run demo test test-all bench lint format clean
 
@@ -28,10 +31,10 @@ demo: $(STAMP)
 
 # Unit, integration, AppTest and browser tests; slow and benchmark tests are left out.
 test: $(STAMP)
-	$(BIN)/pytest -m "not slow and not bench" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not bench" $(PYTEST_ARGS)
 
 test-all: $(STAMP)
-	$(BIN)/pytest -m "not bench" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not bench" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -s -p no:cacheprovider tests/bench $(PYTEST_ARGS)
