@@ -9,6 +9,9 @@ with the candidates an officer can choose from.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -17,8 +20,10 @@ from geothai.types import Address
 
 from etl.feeds.words import THAI_DIGITS
 
-# How many candidates a problem lists (the rest are counted).
+# How many candidates a problem lists.
 MAX_CANDIDATES = 5
+_LEVEL = re.compile(r"^(?:ตำบล|แขวง|อำเภอ|เขต|จังหวัด|[ตอจ]\.)\s*")
+_MARKS = re.compile(r"[\s.'-]")
 
 
 @dataclass(frozen=True)
@@ -79,16 +84,58 @@ def _named(text: str) -> list[Address]:
     return geothai.match(text)
 
 
-def _similar(text: str, province: str) -> list[Address]:
-    """For an unknown name: subdistricts whose names contain it, in the province if given."""
-    found = []
-    for r in geothai.search(text, limit=50):
-        if r.level != "subdistrict":
-            continue
-        a = geothai.address(r.area.code)
-        if a is not None and (not province or _in_province(a, province)):
-            found.append(a)
-    return found[:MAX_CANDIDATES]
+def _key(text: str) -> str:
+    return _MARKS.sub("", _LEVEL.sub("", text.strip().lower()))
+
+
+@functools.cache
+def _all_addresses() -> tuple[Address, ...]:
+    return tuple(
+        a
+        for p in geothai.provinces()
+        for d in geothai.districts(p.code)
+        for s in geothai.subdistricts(d.code)
+        if (a := geothai.address(s.code)) is not None
+    )
+
+
+def _fits(area: object, text: str, length: int) -> bool:
+    """Whether a written district or province (name, short form, เมือง, or code) is this."""
+    if _is_code(text, length):
+        return area.code == text
+    key = _key(text)
+    if key in (_key(area.name_th), _key(area.name_en)):
+        return True
+    capital = length == 4 and area.code.endswith("01") and not area.code.startswith("10")
+    return capital and key in ("เมือง", "mueang")
+
+
+@functools.lru_cache(maxsize=4096)
+def _similar(
+    text: str, district: str, province: str, prefer: tuple[str, ...] = ()
+) -> tuple[Address, ...]:
+    """For an unknown name: the closest subdistrict names (a typo, a missing tone mark),
+    inside the district or province written when they are known, else the officer's
+    provinces, else the country (cached: a sheet repeats its typos)."""
+    subs = _all_addresses()
+    pool = [
+        a
+        for a in subs
+        if (not district or _fits(a.district, district, 4))
+        and (not province or _fits(a.province, province, 2))
+    ]
+    if not pool and province:
+        pool = [a for a in subs if _fits(a.province, province, 2)]
+    if not pool and not province and prefer:
+        pool = [a for a in subs if a.province.code in prefer]
+    pool = pool or list(subs)
+    names: dict[str, list[Address]] = {}
+    for a in pool:
+        names.setdefault(_key(a.subdistrict.name_th), []).append(a)
+        names.setdefault(_key(a.subdistrict.name_en), []).append(a)
+    close = difflib.get_close_matches(_key(text), list(names), n=MAX_CANDIDATES, cutoff=0.6)
+    found = {a.subdistrict.code: a for name in close for a in names[name]}
+    return tuple(found.values())[:MAX_CANDIDATES]
 
 
 def resolve_place(
@@ -111,7 +158,8 @@ def resolve_place(
         )
     named = _named(sub)
     if not named:
-        return Place(None, None, None, "unknown", tuple(_similar(sub, prov)))
+        prefer = tuple(sorted(prefer_provinces or ()))
+        return Place(None, None, None, "unknown", _similar(sub, dist, prov, prefer))
     inside = [
         a
         for a in named

@@ -62,6 +62,7 @@ def test_windows_874_thai_sheet_names_each_bad_rows_reason(ops_settings, users) 
     th = _problems(preview)
     # Each reason names the file's own column, in Thai, with the candidates.
     assert "ต.บ่อแสน อ.ทับปุด จ.พังงา 82180" in th[5][0]
+    assert "ต.บ่อแสน อ.ทับปุด จ.พังงา 82180" in th[6][0]  # บ่อแสนน: the closest name
     assert "ต.ตลาด อ.เมืองสุราษฎร์ธานี" in th[7][0]
     assert "ธนาคารดาวอังคาร" in th[8][0]
     columns = {r.line_no: r.problems[0].params.get("column") for r in preview.bad}

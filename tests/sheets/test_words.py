@@ -196,3 +196,12 @@ def test_dates_in_be_or_ce_with_thai_digits(cell: str, text: str) -> None:
 )
 def test_house_number_and_moo_are_the_address_line(parts: tuple, line: str | None) -> None:
     assert address_line(*parts) == line
+
+
+def test_an_unknown_name_offers_the_closest_names() -> None:
+    typo = resolve_place("บ่อแสนน", "ทับปุด", "พังงา")
+    assert typo.problem == "unknown"
+    assert [a.subdistrict.code for a in typo.candidates] == ["820703"]
+    # Without district or province, the officer's province is searched first.
+    near = resolve_place("ท้ายชาง", prefer_provinces=("82",))
+    assert near.candidates[0].subdistrict.code == "820101"
