@@ -68,6 +68,7 @@ MAX_SHEET_ROWS = 5_000
 _READER = dataclasses.replace(
     APPLICATIONS,
     name="provincial_sheet",
+    in_words=False,  # the sheet's own columns: its mapping step renames them
     columns=tuple(dataclasses.replace(c, required=False) for c in APPLICATIONS.columns),
 )
 _UNNAMED = re.compile(r"^__UNNAMED__\d+$")

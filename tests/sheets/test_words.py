@@ -205,3 +205,14 @@ def test_an_unknown_name_offers_the_closest_names() -> None:
     # Without district or province, the officer's province is searched first.
     near = resolve_place("ท้ายชาง", prefer_provinces=("82",))
     assert near.candidates[0].subdistrict.code == "820101"
+
+
+def test_docs_list_every_header_variant_and_word() -> None:
+    from pathlib import Path
+
+    from etl.feeds import BANK_WORDS, HEADER_VARIANTS, SELLER_TYPE_WORDS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "feeds.md").read_text("utf-8")
+    words = [w for vs in (*HEADER_VARIANTS.values(), *BANK_WORDS.values()) for w in vs]
+    words += [w for vs in SELLER_TYPE_WORDS.values() for w in vs]
+    assert [w for w in words if f"`{w}`" not in docs] == []
