@@ -9,7 +9,7 @@ import geothai
 
 from dashboard import formatting
 from dashboard.identity.user import User
-from dashboard.onboarding import office, scope
+from dashboard.onboarding import office, scope, validators
 from dashboard.ui import lake
 from dashboard.ui.text import language, t
 from warehouse.settings import load_settings
@@ -44,6 +44,12 @@ def application_fields(app: Mapping[str, Any]) -> list[dict[str, str]]:
         {"label": t(key), "value": formatting.MISSING if app.get(f) in (None, "") else app[f]}
         for f, key in APPLICATION_FIELDS
     ]
+    bank = validators.BANKS.get(str(app.get("bank_code") or ""))
+    if bank is not None:  # the bank by its abbreviation, its code beside it
+        label = t("applications.field.bank_code")
+        for row in rows:
+            if row["label"] == label:
+                row["value"] = t("sheets.bank_value", name=bank, code=app["bank_code"])
     sub = geothai.subdistrict(str(app.get("subdistrict_code") or ""))
     if sub is not None:  # the subdistrict by name, its code beside it
         label = t("applications.field.subdistrict_code")
