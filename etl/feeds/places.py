@@ -148,7 +148,14 @@ def resolve_place(
 ) -> Place:
     """The codes of one row's place. ``prefer_provinces`` (an officer's provinces) settles a
     name shared with another province when the sheet wrote no province."""
-    sub, dist, prov, post = (_text(v) for v in (subdistrict, district, province, postal_code))
+    written = tuple(_text(v) for v in (subdistrict, district, province, postal_code))
+    return _resolve(*written, tuple(sorted(prefer_provinces or ())))
+
+
+@functools.lru_cache(maxsize=16384)
+def _resolve(sub: str, dist: str, prov: str, post: str, prefer: tuple[str, ...]) -> Place:
+    # Cached: a province's sheet names the same few dozen places on every row.
+    prefer_provinces = prefer
     if not sub or _is_code(sub, 6) or sub.isdigit():
         # Codes (or nothing): kept as written; the address check judges them.
         return Place(
@@ -158,7 +165,6 @@ def resolve_place(
         )
     named = _named(sub)
     if not named:
-        prefer = tuple(sorted(prefer_provinces or ()))
         return Place(None, None, None, "unknown", _similar(sub, dist, prov, prefer))
     inside = [
         a
