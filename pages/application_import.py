@@ -62,7 +62,14 @@ def problems_csv(preview: sheets.ImportPreview) -> bytes:
             return_dtype=pl.Utf8,
         )
     )
-    return export.csv_bytes(frame.select("line_no", "column", "problem"))
+    # Headed in the reader's words, like the page: line, the file's column, the problem.
+    return export.csv_bytes(
+        frame.select(
+            pl.col("line_no").alias(ui.t("import.line")),
+            pl.col("column").alias(ui.t("sheets.csv.column")),
+            pl.col("problem").alias(ui.t("sheets.csv.problem")),
+        )
+    )
 
 
 def show_problems(preview: sheets.ImportPreview) -> None:
@@ -106,7 +113,9 @@ def mapping_step(user: User, data: bytes, layout: sheets.SheetLayout, generation
         "remembered": "sheets.mapping.from_memory",
         None: "sheets.mapping.unknown",
     }
-    with st.form(f"sheet_mapping_{generation}", border=True):
+    # The choices are keyed by the file too: another file's same headers start afresh.
+    token = f"{generation}_{hash(data) & 0xFFFFFFFF:x}"
+    with st.form(f"sheet_mapping_{token}", border=True):
         chosen: dict[str, str | None] = {}
         for c in layout.columns:
             left, right = st.columns([2, 3])
@@ -120,7 +129,7 @@ def mapping_step(user: User, data: bytes, layout: sheets.SheetLayout, generation
                 options,
                 index=options.index(c.field),
                 format_func=field_option,
-                key=f"map_{generation}_{c.name}",
+                key=f"map_{token}_{c.name}",
             )
             if c.sample:
                 left.caption(ui.md("sheets.mapping.sample", sample=c.sample))
