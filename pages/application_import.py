@@ -202,7 +202,15 @@ def spreadsheet_tab(user: User) -> None:
         st.success(ui.t("import.done", count=len(result.created)), icon=":material/check:")
         tables.show_lines(
             "import.skipped_line",
-            [{"line": n, "problem": ui.t(k)} for n, k in sorted(result.skipped.items())],
+            [
+                {
+                    "line": n,
+                    "problem": sheets_ui.check_message(result.reasons[n])
+                    if n in result.reasons
+                    else ui.t(k),
+                }
+                for n, k in sorted(result.skipped.items())
+            ],
         )
     pending = st.session_state.get(LAYOUT)
     if pending is not None:

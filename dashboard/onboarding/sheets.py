@@ -169,6 +169,8 @@ class ImportPreview:
 class ImportResult:
     created: list[str]
     skipped: dict[int, str]  # line → message key of why it was not imported
+    # line → the first problem itself (its params fill the message), where there is one
+    reasons: dict[int, CheckResult] = field(default_factory=dict)
 
 
 def _parse_submitted(values: Iterable[Any]) -> list[datetime | None]:
@@ -404,13 +406,14 @@ def confirm_import(
     fresh = {
         r.line_no: r for r in preview_frame(actor, frame, preview.file_name, preview.columns).rows
     }
-    to_save, skipped = [], {}
+    to_save, skipped, reasons = [], {}, {}
     for line in sorted(wanted):
         row = fresh.get(line)
         if row is None:
             skipped[line] = "onboarding.import.unknown_line"
         elif not row.ok:
             skipped[line] = row.problems[0].key
+            reasons[line] = row.problems[0]
         else:
             cooked, _ = _words(row.raw, scope.acting_provinces(actor))
             to_save.append(
@@ -432,4 +435,4 @@ def confirm_import(
             None,
             {"file_name": preview.file_name, "created": created, "skipped": skipped},
         )
-    return ImportResult(created, skipped)
+    return ImportResult(created, skipped, reasons)

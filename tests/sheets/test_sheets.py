@@ -65,6 +65,9 @@ def test_windows_874_thai_sheet_names_each_bad_rows_reason(ops_settings, users) 
     assert "ต.บ่อแสน อ.ทับปุด จ.พังงา 82180" in th[6][0]  # บ่อแสนน: the closest name
     assert "ต.ตลาด อ.เมืองสุราษฎร์ธานี" in th[7][0]
     assert "ธนาคารดาวอังคาร" in th[8][0]
+    en = _problems(preview, "en")
+    assert en[5][0].startswith("Postal code 82000 is not that of")
+    assert "Bo Saen, Thap Put, Phang-nga 82180" in en[5][0]  # candidates in English
     columns = {r.line_no: r.problems[0].params.get("column") for r in preview.bad}
     assert columns == {5: "ตำบล", 6: "ตำบล", 7: "ตำบล", 8: "ธนาคาร", 9: "เลขประจำตัวประชาชน"}
     # No internal feed or field name in any message, in either language.
@@ -77,8 +80,11 @@ def test_windows_874_thai_sheet_names_each_bad_rows_reason(ops_settings, users) 
 def test_good_rows_import_with_their_subdistrict(ops_settings, users) -> None:
     officer = users["pn_a"]
     preview = sheets.preview_spreadsheet(officer, csv_bytes(phangnga_rows()), "sheet.csv")
-    result = sheets.confirm_import(officer, preview)
-    assert len(result.created) == 3 and result.skipped == {}
+    # The officer ticks line 5 too (a postal code of another place): not saved, and why.
+    result = sheets.confirm_import(officer, preview, [2, 3, 4, 5])
+    assert len(result.created) == 3 and result.skipped == {5: "sheets.place.postal_code"}
+    why = result.reasons[5]
+    assert "82180" in i18n.translate(why.key, "th", **localized(why.params, "th"))
     apps = {a: workflow.get(officer, a) for a in result.created}
     assert sorted(a["subdistrict_code"] for a in apps.values()) == ["820101", "820703", "820703"]
     assert {a["address_line"] for a in apps.values()} == {"1/1 หมู่ 4", "2/1 หมู่ 4", "3/1 หมู่ 4"}
