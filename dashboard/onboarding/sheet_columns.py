@@ -190,8 +190,34 @@ def read_frame(data: bytes, file_name: str) -> pl.DataFrame:
             raise _refuse(key, file_name=file_name) from None
     if df.height > MAX_SHEET_ROWS:
         raise _refuse("too_many_rows", rows=df.height, max_rows=MAX_SHEET_ROWS)
+    df = _below_title_rows(df)
     if df.height and _is_header_row(df.row(0, named=True)):
         df = df.slice(1)
+    return df
+
+
+# An office's sheet often starts with a title ("รายชื่อกลุ่ม … จังหวัดพังงา") or a blank row
+# above its headers: the header row is the first of these that names three fields.
+_TITLE_ROWS = 5
+_HEADER_HITS = 3
+
+
+def _below_title_rows(df: pl.DataFrame) -> pl.DataFrame:
+    names = [c for c in df.columns if c != LINE]
+    if sum(1 for c in names if field_of(_header(c))) >= _HEADER_HITS:
+        return df
+    for i in range(min(_TITLE_ROWS, df.height)):
+        cells = [df[c][i] for c in names]
+        if sum(1 for v in cells if v and field_of(v)) < _HEADER_HITS:
+            continue
+        headers: list[str] = []
+        for j, v in enumerate(cells):
+            h = str(v).strip() if v else ""
+            h = h or f"__UNNAMED__{j}"
+            while h in headers:
+                h += "_duplicated_0"
+            headers.append(h)
+        return df.slice(i + 1).rename(dict(zip(names, headers, strict=True)))
     return df
 
 

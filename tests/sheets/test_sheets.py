@@ -254,3 +254,17 @@ def test_every_drop_down_word_reads_back() -> None:
         from etl.feeds import field_of
 
         assert {field_of(h) for h in headers} == {f}
+
+
+def test_title_rows_above_the_headers(ops_settings, users) -> None:
+    """Offices put a title above the table; Excel pads it with commas in a CSV."""
+    width = len(HEADER)
+    title = ["รายชื่อวิสาหกิจชุมชน จังหวัดพังงา ปี ๒๕๖๘", *[""] * (width - 1)]
+    body = csv_bytes(phangnga_rows()[:2]).decode("cp874")
+    data = (",".join(title) + "\r\n" + "," * (width - 1) + "\r\n" + body).encode("cp874")
+    layout = sheets.inspect_sheet(users["pn_a"], data, "title.csv")
+    assert not layout.needs_mapping
+    assert [c.header for c in layout.columns][:2] == ["ประเภทผู้ขาย", "ชื่อกลุ่ม"]
+    preview = sheets.preview_spreadsheet(users["pn_a"], data, "title.csv")
+    # Lines are the file's own: the title is line 1, the headers line 3.
+    assert [r.line_no for r in preview.good] == [4, 5]
