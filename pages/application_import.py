@@ -9,8 +9,9 @@ import streamlit as st
 
 from dashboard import export, formatting, i18n, ui
 from dashboard.identity.user import User
-from dashboard.onboarding import imports, scope, sheets, validators
+from dashboard.onboarding import imports, scope, sheet_columns, sheet_template, sheets, validators
 from dashboard.ui import labels, tables, text, widgets
+from dashboard.ui import sheets as sheets_ui
 from warehouse import limits
 from warehouse.vocab import SELLER_TYPES
 
@@ -18,12 +19,16 @@ PREVIEW = "import_preview"
 RESULT = "import_result"
 UPLOADER_GENERATION = "import_uploader_generation"
 CREATED = "import_created"
+# The uploaded sheet and its columns while the officer matches them (the mapping step).
+LAYOUT = "import_layout"
 GOOD_COLUMNS = {
     "line_no": "import.line",
     "name_th": "applications.name",
     "seller_type": "applications.seller_type",
     "national_id": "applications.field.national_id",
+    "subdistrict": "sheets.good.subdistrict",
     "district": "applications.district",
+    "bank_code": "sheets.good.bank",
     "submitted_at": "applications.submitted_at",
 }
 VALUE_PREFIXES = {"seller_type": "onboarding.seller_type"}
@@ -33,28 +38,45 @@ PROBLEMS_SHOWN = 50
 GOOD_ROWS_SHOWN = 200
 
 
+def problem_text(line: int, params: dict, problem: str) -> str:
+    """One problem's line: naming the file's column where the problem is about one."""
+    if params.get("column"):
+        return ui.md(
+            "sheets.problem_line",
+            line=line,
+            letter=params.get("letter", ""),
+            column=params["column"],
+            problem=problem,
+        )
+    return ui.md("import.problem_line", line=line, problem=problem)
+
+
 def problems_csv(preview: sheets.ImportPreview) -> bytes:
     """Every problem of the preview, one per line, in the reader's language."""
     lang = ui.language()
     frame = preview.problems_frame().with_columns(
         problem=pl.struct("key", "params").map_elements(
-            lambda r: i18n.translate(r["key"], lang, **json.loads(r["params"])),
+            lambda r: i18n.translate(
+                r["key"], lang, **sheet_columns.localized(json.loads(r["params"]), lang)
+            ),
             return_dtype=pl.Utf8,
         )
     )
-    return export.csv_bytes(frame.select("line_no", "problem"))
+    # Headed in the reader's words, like the page: line, the file's column, the problem.
+    return export.csv_bytes(
+        frame.select(
+            pl.col("line_no").alias(ui.t("import.line")),
+            pl.col("column").alias(ui.t("sheets.csv.column")),
+            pl.col("problem").alias(ui.t("sheets.csv.problem")),
+        )
+    )
 
 
 def show_problems(preview: sheets.ImportPreview) -> None:
     st.markdown(ui.t("import.bad_rows"))
     problems = [(row.line_no, p) for row in preview.bad for p in row.problems]
-    tables.show_lines(
-        "import.problem_line",
-        [
-            {"line": line, "problem": text.check_message(p.as_dict())}
-            for line, p in problems[:PROBLEMS_SHOWN]
-        ],
-    )
+    for line, p in problems[:PROBLEMS_SHOWN]:
+        st.markdown(problem_text(line, p.params, sheets_ui.check_message(p)))
     if len(problems) > PROBLEMS_SHOWN:
         st.caption(ui.t("import.more_problems", shown=PROBLEMS_SHOWN, count=len(problems)))
     st.download_button(
@@ -67,14 +89,93 @@ def show_problems(preview: sheets.ImportPreview) -> None:
     )
 
 
-def spreadsheet_tab(user: User) -> None:
-    st.caption(
-        ui.t(
-            "import.sheet_help",
-            columns=", ".join(sheets.SHEET_REQUIRED_COLUMNS),
-            max_rows=sheets.MAX_SHEET_ROWS,
+def field_option(field: str | None) -> str:
+    if field is None:
+        return ui.t("sheets.mapping.ignore")
+    label = ui.t(f"sheets.field.{field}")
+    if field in sheets.SHEET_REQUIRED_COLUMNS:
+        return ui.t("sheets.mapping.required_mark", label=label)
+    return label
+
+
+def mapping_step(user: User, data: bytes, layout: sheets.SheetLayout, generation: int) -> None:
+    """Each column of the file beside a choice of field or "ignore"; nothing is checked
+    until the officer confirms, and the confirmed choice is remembered for the office."""
+    st.subheader(ui.md("sheets.mapping.title", file=layout.file_name))
+    st.caption(ui.t("sheets.mapping.help"))
+    if layout.remembered:
+        st.info(ui.t("sheets.mapping.remembered"), icon=":material/history:")
+    required = ", ".join(ui.t(f"sheets.field.{f}") for f in sheets.SHEET_REQUIRED_COLUMNS)
+    st.markdown(ui.md("sheets.mapping.required_list", fields=required))
+    options: list[str | None] = [None, *sheet_columns.SHEET_FIELDS]
+    status = {
+        "dictionary": "sheets.mapping.known",
+        "remembered": "sheets.mapping.from_memory",
+        None: "sheets.mapping.unknown",
+    }
+    # The choices are keyed by the file too: another file's same headers start afresh.
+    token = f"{generation}_{hash(data) & 0xFFFFFFFF:x}"
+    with st.form(f"sheet_mapping_{token}", border=True):
+        chosen: dict[str, str | None] = {}
+        for c in layout.columns:
+            left, right = st.columns([2, 3])
+            title = (
+                ui.md("sheets.mapping.column", letter=c.letter, header=c.header)
+                if c.header
+                else ui.t("sheets.mapping.unnamed", letter=c.letter)
+            )
+            chosen[c.name] = right.selectbox(
+                title,
+                options,
+                index=options.index(c.field),
+                format_func=field_option,
+                key=f"map_{token}_{c.name}",
+            )
+            if c.sample:
+                left.caption(ui.md("sheets.mapping.sample", sample=c.sample))
+            else:
+                left.caption(ui.t("sheets.mapping.no_sample"))
+            left.caption(ui.t(status[c.source]))
+        submitted = st.form_submit_button(
+            ui.t("sheets.mapping.check_rows"), type="primary", icon=":material/rule:"
         )
+    if submitted:
+        preview = sheets_ui.attempt(
+            sheets.preview_spreadsheet,
+            user,
+            data,
+            layout.file_name,
+            chosen,
+            remember=True,
+            session_id=ui.session_id(),
+        )
+        if preview is not None:
+            st.session_state[PREVIEW] = preview
+            st.session_state.pop(LAYOUT, None)
+            st.rerun()
+    if st.button(ui.t("sheets.mapping.cancel"), icon=":material/restart_alt:"):
+        st.session_state.pop(LAYOUT, None)
+        st.session_state[UPLOADER_GENERATION] = generation + 1
+        st.rerun()
+
+
+def template_download(user: User) -> None:
+    st.caption(ui.t("sheets.template.help"))
+    lang = ui.language()
+    st.download_button(
+        ui.t("sheets.template.download"),
+        data=lambda: sheet_template.template_xlsx(user, lang),
+        file_name=ui.t("sheets.template.file_name"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        key="download_template",
     )
+
+
+def spreadsheet_tab(user: User) -> None:
+    required = ", ".join(ui.t(f"sheets.field.{f}") for f in sheets.SHEET_REQUIRED_COLUMNS)
+    st.caption(ui.t("sheets.help", fields=required, max_rows=sheets.MAX_SHEET_ROWS))
+    template_download(user)
     generation = st.session_state.setdefault(UPLOADER_GENERATION, 0)
     upload = st.file_uploader(
         ui.t("import.upload"),
@@ -85,17 +186,36 @@ def spreadsheet_tab(user: User) -> None:
     if upload is not None and st.button(
         ui.t("import.preview"), type="primary", icon=":material/preview:"
     ):
-        st.session_state[PREVIEW] = text.attempt(
-            sheets.preview_spreadsheet, user, upload.getvalue(), upload.name
-        )
         st.session_state.pop(RESULT, None)
+        st.session_state.pop(PREVIEW, None)
+        st.session_state.pop(LAYOUT, None)
+        data = upload.getvalue()
+        layout = sheets_ui.attempt(sheets.inspect_sheet, user, data, upload.name)
+        if layout is not None and layout.needs_mapping:
+            st.session_state[LAYOUT] = (data, layout)
+        elif layout is not None:
+            st.session_state[PREVIEW] = sheets_ui.attempt(
+                sheets.preview_spreadsheet, user, data, upload.name
+            )
     result = st.session_state.get(RESULT)
     if result:
         st.success(ui.t("import.done", count=len(result.created)), icon=":material/check:")
         tables.show_lines(
             "import.skipped_line",
-            [{"line": n, "problem": ui.t(k)} for n, k in sorted(result.skipped.items())],
+            [
+                {
+                    "line": n,
+                    "problem": sheets_ui.check_message(result.reasons[n])
+                    if n in result.reasons
+                    else ui.t(k),
+                }
+                for n, k in sorted(result.skipped.items())
+            ],
         )
+    pending = st.session_state.get(LAYOUT)
+    if pending is not None:
+        mapping_step(user, pending[0], pending[1], generation)
+        return
     preview = st.session_state.get(PREVIEW)
     if preview is None:
         return
@@ -109,12 +229,8 @@ def spreadsheet_tab(user: User) -> None:
     good = preview.good_frame()
     if good.height > GOOD_ROWS_SHOWN:
         st.caption(text.first_rows(GOOD_ROWS_SHOWN, good.height))
-    tables.show_table(
-        labels.with_district_names(good.head(GOOD_ROWS_SHOWN)),
-        GOOD_COLUMNS,
-        VALUE_PREFIXES,
-        key="good_rows",
-    )
+    shown = sheets_ui.good_rows(good.head(GOOD_ROWS_SHOWN))
+    tables.show_table(shown, GOOD_COLUMNS, VALUE_PREFIXES, key="good_rows")
     lines = good["line_no"].to_list()
     if len(lines) <= GOOD_ROWS_SHOWN:
         chosen = st.multiselect(

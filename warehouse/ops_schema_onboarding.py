@@ -63,6 +63,7 @@ ob_application = Table(
     Column("district_code", String(8)),
     Column("subdistrict_code", String(8)),
     Column("postal_code", String(8)),
+    Column("address_line", Text),  # house number, หมู่, road (revision s0001, sheets)
     Column("phone", String(32)),  # national form 0XXXXXXXXX when it parsed
     Column("bank_code", String(8)),
     Column("bank_account_no", String(32)),

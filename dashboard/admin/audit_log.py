@@ -43,6 +43,7 @@ ACTIONS: tuple[str, ...] = (
     "onboarding.application.edit",
     "onboarding.application.import_feed",
     "onboarding.application.import_sheet",
+    "onboarding.sheet_mapping.save",  # sheets: an office's remembered column mapping
     "onboarding.application.resubmit",
     "onboarding.application.start_review",
     "onboarding.application.request_information",

@@ -39,6 +39,7 @@ FIELDS = (
     "district_code",
     "subdistrict_code",
     "postal_code",
+    "address_line",
     "phone",
     "bank_code",
     "bank_account_no",

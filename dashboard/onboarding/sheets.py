@@ -1,63 +1,104 @@
-"""Provincial spreadsheets: an office's sheet of seller applications, previewed row by row
-— every bad row with its problems, nothing saved — and then only the confirmed good rows
-saved, checked again at that moment.
+"""Provincial spreadsheets: an office's sheet of seller applications, its columns matched
+to fields (sheet_columns), previewed row by row — every bad row with its problems, each
+naming the file's own column and line, nothing saved — and then only the confirmed good
+rows saved, checked again at that moment.
 
-A sheet is read by the ETL's applications reader (CSV in UTF-8 with or without BOM or
-Windows-874, or XLSX), told that a provincial sheet needs fewer columns than the feed.
+Cells are read as offices write them: places by name (etl.feeds.places), banks, seller
+types and yes/no in words, dates in BE or CE with Thai digits or month names, house
+number and หมู่ as the address line (etl.feeds.words).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
+import geothai
 import polars as pl
 from sqlalchemy import select
 
-from dashboard.errors import ValidationFailed
 from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding import scope, store, validators
 from dashboard.onboarding.imports import check_values, insert_applications, normalize
+from dashboard.onboarding.sheet_columns import (
+    MAX_SHEET_MB,
+    MAX_SHEET_ROWS,
+    REQUIRED_FIELDS,
+    SheetColumn,
+    SheetLayout,
+    inspect_sheet,
+    layout_of,
+    mapped_frame,
+    read_frame,
+    remember_mapping,
+)
 from dashboard.onboarding.validators import CheckResult
-from etl.feeds import APPLICATIONS, LINE, FeedReadError, parse_datetime_series, read_feed
+from etl.feeds import (
+    LINE,
+    address_line,
+    bank_code_of,
+    date_text,
+    describe_place,
+    parse_datetime_series,
+    resolve_place,
+    seller_type_of,
+    yes_no,
+)
 from warehouse.ops_schema_onboarding import ob_application
 
-# Columns a provincial spreadsheet must have; the rest are optional.
-SHEET_REQUIRED_COLUMNS = (
-    "seller_type",
-    "name_th",
-    "national_id",
-    "subdistrict_code",
-    "postal_code",
-)
-# The ETL's applications feed, minus what a provincial sheet does not carry (its own id,
-# status and dates): same encodings, same formats, fewer required columns.
-SHEET_FEED = dataclasses.replace(
-    APPLICATIONS,
-    name="provincial_sheet",
-    columns=tuple(
-        dataclasses.replace(c, required=c.name in SHEET_REQUIRED_COLUMNS)
-        for c in APPLICATIONS.columns
-    ),
-)
-# A provincial office's sheet lists its groups: hundreds of rows, a few thousand at most.
-# Beyond these the file is refused whole with a message, before it can fill the page.
-MAX_SHEET_MB = 10
-MAX_SHEET_ROWS = 5_000
+__all__ = [
+    "MAX_SHEET_MB",
+    "MAX_SHEET_ROWS",
+    "SHEET_REQUIRED_COLUMNS",
+    "ImportPreview",
+    "ImportResult",
+    "PreviewRow",
+    "SheetLayout",
+    "confirm_import",
+    "inspect_sheet",
+    "preview_frame",
+    "preview_spreadsheet",
+]
+
+SHEET_REQUIRED_COLUMNS = REQUIRED_FIELDS
+# The template's example row carries this national ID (a valid one, so the row shows how a
+# good row looks); the preview names it as the example and never imports it.
+TEMPLATE_EXAMPLE_ID = "1820100000011"
 _GOOD_COLUMNS = {
     "name_th": pl.Utf8,
     "seller_type": pl.Utf8,
     "national_id": pl.Utf8,
     "district_code": pl.Utf8,
+    "subdistrict_code": pl.Utf8,
+    "bank_code": pl.Utf8,
     "submitted_at": pl.Datetime("us"),
+}
+# Which field's column a check's problem is about (the message names that column).
+_CHECK_FIELD = {
+    "seller_type": "seller_type",
+    "name": "name_th",
+    "national_id": "national_id",
+    "juristic_id": "juristic_id",
+    "ce_code": "ce_registration_code",
+    "members": "count_members",
+    "phone": "phone",
+    "promptpay": "promptpay_proxy",
+    "submitted_at": "submitted_at",
+    "place": "subdistrict_code",
+    "bank": "bank_code",
+    "is_low_income": "is_low_income",
+    "scope": "province_code",
+}
+_ADDRESS_FIELD = {
+    "province": "province_code",
+    "district": "district_code",
+    "subdistrict": "subdistrict_code",
+    "postal": "postal_code",
 }
 
 
@@ -78,6 +119,8 @@ class PreviewRow:
 class ImportPreview:
     file_name: str
     rows: list[PreviewRow]
+    # Each field's column in the file (how problems name it); kept for confirm_import.
+    columns: dict[str, SheetColumn] = field(default_factory=dict)
 
     @property
     def good(self) -> list[PreviewRow]:
@@ -98,10 +141,11 @@ class ImportPreview:
         )
 
     def problems_frame(self) -> pl.DataFrame:
-        """One row per problem: line, field check, message key and its params (JSON)."""
+        """One row per problem: line, the file's column, check, message key, params (JSON)."""
         rows = [
             {
                 "line_no": r.line_no,
+                "column": p.params.get("column"),
                 "check": p.check,
                 "key": p.key,
                 "params": json.dumps(p.params, ensure_ascii=False),
@@ -110,7 +154,14 @@ class ImportPreview:
             for p in r.problems
         ]
         return pl.DataFrame(
-            rows, schema={"line_no": pl.Int64, "check": pl.Utf8, "key": pl.Utf8, "params": pl.Utf8}
+            rows,
+            schema={
+                "line_no": pl.Int64,
+                "column": pl.Utf8,
+                "check": pl.Utf8,
+                "key": pl.Utf8,
+                "params": pl.Utf8,
+            },
         )
 
 
@@ -118,36 +169,13 @@ class ImportPreview:
 class ImportResult:
     created: list[str]
     skipped: dict[int, str]  # line → message key of why it was not imported
-
-
-def read_sheet(data: bytes, file_name: str) -> pl.DataFrame:
-    """A spreadsheet's cells as text, with ``_line`` (the header is line 1).
-
-    Reading is the ETL's applications reader (CSV in UTF-8 with or without BOM or
-    Windows-874, or XLSX), told that a provincial sheet needs fewer columns than the feed.
-    """
-    suffix = Path(file_name).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValidationFailed("onboarding.import.unsupported_format", file_name=file_name)
-    if len(data) > MAX_SHEET_MB * 1024 * 1024:
-        raise ValidationFailed("onboarding.import.file_too_large", max_mb=MAX_SHEET_MB)
-    with tempfile.TemporaryDirectory(prefix="postmart-sheet-") as tmp:
-        path = Path(tmp) / f"sheet{suffix}"
-        path.write_bytes(data)
-        try:
-            df = read_feed(path, SHEET_FEED)
-        except FeedReadError as exc:
-            raise ValidationFailed("onboarding.import.unreadable", problem=exc.problem) from None
-    if df.height > MAX_SHEET_ROWS:
-        raise ValidationFailed(
-            "onboarding.import.too_many_rows", rows=df.height, max_rows=MAX_SHEET_ROWS
-        )
-    return df.rename({c: c.strip().lower() for c in df.columns if c != LINE})
+    # line → the first problem itself (its params fill the message), where there is one
+    reasons: dict[int, CheckResult] = field(default_factory=dict)
 
 
 def _parse_submitted(values: Iterable[Any]) -> list[datetime | None]:
-    """BE or CE, ISO or day-first, Thai digits allowed (the ETL's parser does the work)."""
-    s = pl.Series("v", [validators.ascii_digits(v) or None for v in values], dtype=pl.Utf8)
+    """BE or CE, ISO or day-first, Thai digits or month names (the ETL's parser does it)."""
+    s = pl.Series("v", [date_text(v) for v in values], dtype=pl.Utf8)
     return parse_datetime_series(s).to_list()
 
 
@@ -159,20 +187,124 @@ def _sheet_id(values: Mapping[str, Any]) -> str:
     return "SH-" + hashlib.sha256(key.encode()).hexdigest()[:12].upper()
 
 
-def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> ImportPreview:
-    """Every row's problems; nothing is saved."""
+def _candidates(place: Any) -> dict[str, str]:
+    return {
+        f"candidates_{lang}": "; ".join(describe_place(a, lang) for a in place.candidates) or "—"
+        for lang in ("th", "en")
+    }
+
+
+def _words(raw: Mapping[str, Any], provinces: tuple[str, ...] | None) -> tuple[dict, list]:
+    """The cells in words read into codes: (raw for the checks, problems of the words)."""
+    cooked = dict(raw)
+    problems: list[CheckResult] = []
+    kind = seller_type_of(raw.get("seller_type"))
+    if kind:
+        cooked["seller_type"] = kind
+    elif raw.get("seller_type"):
+        cooked["seller_type"] = str(raw["seller_type"]).strip()
+    bank = raw.get("bank_code")
+    if bank and str(bank).strip():
+        code = bank_code_of(bank)
+        if code is None:
+            problems.append(
+                CheckResult("bank", False, "sheets.check.bank_unknown", {"value": str(bank)})
+            )
+        cooked["bank_code"] = code
+    try:
+        low = yes_no(raw.get("is_low_income"))
+        cooked["is_low_income"] = None if low is None else str(low).lower()
+    except ValueError:
+        problems.append(
+            CheckResult(
+                "is_low_income",
+                False,
+                "sheets.check.yes_no",
+                {"value": str(raw.get("is_low_income"))},
+            )
+        )
+        cooked["is_low_income"] = None
+    cooked["address_line"] = address_line(
+        raw.get("house_no"), raw.get("moo"), raw.get("address_line")
+    )
+    place = resolve_place(
+        raw.get("subdistrict_code"),
+        raw.get("district_code"),
+        raw.get("province_code"),
+        validators.digits_only(raw.get("postal_code")) or None,
+        prefer_provinces=provinces,
+    )
+    if place.ok:
+        cooked.update(
+            subdistrict_code=place.subdistrict_code,
+            district_code=place.district_code,
+            province_code=place.province_code,
+        )
+    else:
+        written = " ".join(
+            str(raw[f]).strip()
+            for f in ("subdistrict_code", "district_code", "province_code")
+            if raw.get(f)
+        )
+        problems.append(
+            CheckResult(
+                "place",
+                False,
+                f"sheets.place.{place.problem}",
+                {
+                    "value": written,
+                    "postal_code": validators.digits_only(raw.get("postal_code")),
+                    **_candidates(place),
+                },
+            )
+        )
+        cooked.update(subdistrict_code=None, district_code=None, province_code=None)
+    return cooked, problems
+
+
+def _with_column(p: CheckResult, columns: Mapping[str, SheetColumn]) -> CheckResult:
+    """The problem with the file's column that holds the field it is about."""
+    if p.check == "address":
+        reason = p.key.rsplit(".", 1)[-1]
+        f = next((v for k, v in _ADDRESS_FIELD.items() if k in reason), "subdistrict_code")
+    elif p.check == "bank_account":
+        f = "bank_code" if p.key.endswith("unknown_bank") else "bank_account_no"
+    else:
+        f = _CHECK_FIELD.get(p.check)
+    if f == "province_code" and f not in columns:
+        f = "subdistrict_code"  # a sheet without a province column: the place it named
+    col = columns.get(f) if f else None
+    if col is None:
+        return p
+    return CheckResult(
+        p.check, p.ok, p.key, {**p.params, "column": col.title, "letter": col.letter}, p.severity
+    )
+
+
+def preview_frame(
+    actor: User | None,
+    df: pl.DataFrame,
+    file_name: str,
+    columns: Mapping[str, SheetColumn] | None = None,
+) -> ImportPreview:
+    """Every row's problems; nothing is saved. ``df`` has field-named text columns."""
     provinces = scope.acting_provinces(actor)
-    missing = [c for c in SHEET_REQUIRED_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValidationFailed("onboarding.import.missing_columns", columns=", ".join(missing))
+    columns = dict(columns or {})
     raws = df.to_dicts()
     dates = _parse_submitted(r.get("submitted_at") for r in raws)
     seen_ids: dict[str, int] = {}
     rows: list[PreviewRow] = []
     for i, (raw, submitted_at) in enumerate(zip(raws, dates, strict=True)):
-        line = int(raw.get("_line") or i + 2)
-        values = normalize(raw)
-        problems = validators.errors(check_values(raw, values))
+        line = int(raw.get(LINE) or i + 2)
+        cooked, problems = _words(raw, provinces)
+        values = normalize(cooked)
+        values["address_line"] = cooked.get("address_line")
+        checks = validators.errors(check_values(cooked, values))
+        if any(p.check == "place" for p in problems):
+            checks = [c for c in checks if c.check != "address"]  # the place problem says it
+        if any(p.check == "bank" for p in problems):
+            checks = [c for c in checks if c.check != "bank_account"]  # the bank word says it
+        problems = checks + problems
         if raw.get("submitted_at") and submitted_at is None:
             problems.append(
                 CheckResult(
@@ -184,14 +316,21 @@ def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> Impor
             )
         prov = values["province_code"]
         if prov and provinces is not None and prov not in provinces:
+            found = geothai.province(prov)
             problems.append(
                 CheckResult(
                     "scope",
                     False,
-                    "onboarding.import.province_not_in_scope",
-                    {"province_code": prov},
+                    "sheets.check.province_not_in_scope",
+                    {
+                        "province_code": prov,
+                        "province_th": found.name_th if found else prov,
+                        "province_en": found.name_en if found else prov,
+                    },
                 )
             )
+        if values.get("national_id") == TEMPLATE_EXAMPLE_ID:
+            problems = [CheckResult("example", False, "sheets.check.example_row")]
         app_id = _sheet_id(values)
         if app_id in seen_ids:
             problems.append(
@@ -204,6 +343,7 @@ def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> Impor
             )
         seen_ids.setdefault(app_id, line)
         values["submitted_at"] = submitted_at
+        problems = [_with_column(p, columns) for p in problems]
         rows.append(PreviewRow(line, app_id, values, problems, raw))
     with store.read() as conn:
         ids = [r.application_id for r in rows]
@@ -226,11 +366,29 @@ def preview_frame(actor: User | None, df: pl.DataFrame, file_name: str) -> Impor
                     {"application_id": r.application_id},
                 )
             )
-    return ImportPreview(file_name, rows)
+    return ImportPreview(file_name, rows, columns)
 
 
-def preview_spreadsheet(actor: User | None, data: bytes, file_name: str) -> ImportPreview:
-    return preview_frame(actor, read_sheet(data, file_name), file_name)
+def preview_spreadsheet(
+    actor: User | None,
+    data: bytes,
+    file_name: str,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    remember: bool = False,
+    session_id: str | None = None,
+) -> ImportPreview:
+    """Read, map and check a sheet. Without ``mapping`` the proposed one is used (the
+    header dictionary and the office's remembered choices); ``remember`` keeps the mapping
+    the officer confirmed for the office's next file."""
+    scope.acting_provinces(actor)
+    df = read_frame(data, file_name)
+    layout = layout_of(actor, df, file_name)
+    chosen = dict(layout.mapping if mapping is None else mapping)
+    frame, columns = mapped_frame(df, layout, chosen)
+    if remember:
+        remember_mapping(actor, layout, chosen, session_id=session_id)
+    return preview_frame(actor, frame, file_name, columns)
 
 
 def confirm_import(
@@ -244,21 +402,25 @@ def confirm_import(
     wanted = set(line_nos) if line_nos is not None else {r.line_no for r in preview.good}
     raws = [r.raw for r in preview.rows]
     columns = list(dict.fromkeys(k for r in raws for k in r))
-    frame = pl.DataFrame(raws, schema={c: pl.Utf8 for c in columns})
-    fresh = {r.line_no: r for r in preview_frame(actor, frame, preview.file_name).rows}
-    to_save, skipped = [], {}
+    frame = pl.DataFrame(raws, schema={c: (pl.Int64 if c == LINE else pl.Utf8) for c in columns})
+    fresh = {
+        r.line_no: r for r in preview_frame(actor, frame, preview.file_name, preview.columns).rows
+    }
+    to_save, skipped, reasons = [], {}, {}
     for line in sorted(wanted):
         row = fresh.get(line)
         if row is None:
             skipped[line] = "onboarding.import.unknown_line"
         elif not row.ok:
             skipped[line] = row.problems[0].key
+            reasons[line] = row.problems[0]
         else:
+            cooked, _ = _words(row.raw, scope.acting_provinces(actor))
             to_save.append(
                 {
                     **row.values,
                     "application_id": row.application_id,
-                    "checks": check_values(row.raw, row.values),
+                    "checks": check_values(cooked, row.values),
                 }
             )
     with store.write() as conn:
@@ -273,4 +435,4 @@ def confirm_import(
             None,
             {"file_name": preview.file_name, "created": created, "skipped": skipped},
         )
-    return ImportResult(created, skipped)
+    return ImportResult(created, skipped, reasons)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import geothai
+
 from dashboard import formatting
 from dashboard.identity.user import User
-from dashboard.onboarding import office, scope
+from dashboard.onboarding import office, scope, validators
 from dashboard.ui import lake
-from dashboard.ui.text import t
+from dashboard.ui.text import language, t
 from warehouse.settings import load_settings
 
 # National office figures read every application in the country (59,000 at the large
@@ -28,6 +30,7 @@ APPLICATION_FIELDS: tuple[tuple[str, str], ...] = (
     ("bank_code", "applications.field.bank_code"),
     ("bank_account_no", "applications.field.bank_account_no"),
     ("promptpay_proxy", "applications.field.promptpay_proxy"),
+    ("address_line", "applications.field.address_line"),  # sheets: house number and หมู่
     ("subdistrict_code", "applications.field.subdistrict_code"),
     ("postal_code", "applications.field.postal_code"),
     ("entered_by_name", "applications.field.entered_by"),
@@ -37,10 +40,24 @@ APPLICATION_FIELDS: tuple[tuple[str, str], ...] = (
 
 def application_fields(app: Mapping[str, Any]) -> list[dict[str, str]]:
     """(label, value) rows of an application's fields for ``tables.show_lines``."""
-    return [
+    rows = [
         {"label": t(key), "value": formatting.MISSING if app.get(f) in (None, "") else app[f]}
         for f, key in APPLICATION_FIELDS
     ]
+    bank = validators.BANKS.get(str(app.get("bank_code") or ""))
+    if bank is not None:  # the bank by its abbreviation, its code beside it
+        label = t("applications.field.bank_code")
+        for row in rows:
+            if row["label"] == label:
+                row["value"] = t("sheets.bank_value", name=bank, code=app["bank_code"])
+    sub = geothai.subdistrict(str(app.get("subdistrict_code") or ""))
+    if sub is not None:  # the subdistrict by name, its code beside it
+        label = t("applications.field.subdistrict_code")
+        name = sub.name_th if language() == "th" else sub.name_en
+        for row in rows:
+            if row["label"] == label:
+                row["value"] = t("sheets.subdistrict_value", name=name, code=sub.code)
+    return rows
 
 
 @lake.lake_cache(ttl=NATIONAL_FIGURES_TTL_S)

@@ -194,6 +194,10 @@ def read_feed(path: Path, feed: Feed) -> pl.DataFrame:
         "jsonl": lambda: _read_jsonl(path),
     }[fmt]
     df = reader()
+    if feed.in_words:
+        from etl.feeds.feed_words import rename_headers
+
+        df = rename_headers(df, feed)
     missing = sorted(feed.required_headers - set(df.columns))
     if missing:
         raise FeedReadError(path, f"not a {feed.name} file: missing column(s) {', '.join(missing)}")

@@ -11,6 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.feeds.headers import field_of
 from warehouse import limits, vocab
 
 
@@ -51,6 +52,9 @@ class Feed:
     timestamp_format: str | None = "%Y-%m-%d %H:%M:%S"  # the fast path for big feeds
     constants: dict[str, str] = field(default_factory=dict)  # lake columns set by the loader
     title: str = ""
+    # Sheets: header variants and values in words, as offices write them (etl.feeds.headers,
+    # etl.feeds.feed_words) — the provincial sheet's dictionary, for the applications feed.
+    in_words: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -217,6 +221,7 @@ APPLICATIONS = Feed(
     encodings=("utf-8", "cp874"),
     thai_text=True,
     timestamp_format=None,
+    in_words=True,
     columns=(
         C("application_id", "id", required=True),
         C("seller_type", "text", required=True, choices=SELLER_TYPES),
@@ -356,7 +361,13 @@ def detect_by_name(path: Path) -> Feed | None:
 def detect_by_header(headers: list[str], fmt: str) -> Feed | None:
     """The feed whose required headers the file carries (most required columns wins)."""
     present = {h.strip().lstrip("\ufeff") for h in headers}
-    candidates = [f for f in _DETECT_ORDER if fmt in f.formats and f.required_headers <= present]
+    # Sheets: a feed read in words also knows its columns by their Thai and English headers.
+    worded = present | {f for h in present if (f := field_of(h))}
+    candidates = [
+        f
+        for f in _DETECT_ORDER
+        if fmt in f.formats and f.required_headers <= (worded if f.in_words else present)
+    ]
     if not candidates:
         return None
     return max(candidates, key=lambda f: len(f.required_headers))

@@ -20,6 +20,7 @@ from etl.feeds.checks import (
     thai_digits_to_arabic,
     thai_id_valid_expr,
 )
+from etl.feeds.feed_words import values_in_words
 from etl.feeds.readers import LINE
 from etl.feeds.specs import Column, Feed
 
@@ -391,6 +392,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
 
 def validate(raw: pl.DataFrame, feed: Feed, lake: LakeLookups) -> Validated:
     """Split a read feed into good lake rows and quarantine entries."""
+    if feed.in_words:
+        raw = values_in_words(raw, feed)
     raw = _prepare(raw, feed)
     n = raw.height
     df, err = _parse_all(raw, feed)

@@ -173,17 +173,24 @@ def test_officer_reviews_imports_and_moderates(onboarding, page) -> None:
     wait_idle(page)
     body = page.inner_text("body")
     # Each problem is a list item: the page shows it without the markdown dash.
+    # Each problem names the file's own column (letter and header) and its line.
     assert (
         th(
-            "import.problem_line", line=3, problem=th("onboarding.check.national_id.checksum")
+            "sheets.problem_line",
+            line=3,
+            letter="C",
+            column="national_id",
+            problem=th("onboarding.check.national_id.checksum"),
         ).removeprefix("- ")
         in body
     )
     assert (
         th(
-            "import.problem_line",
+            "sheets.problem_line",
             line=4,
-            problem=th("onboarding.import.province_not_in_scope", province_code="82"),
+            letter="I",
+            column="subdistrict_code",
+            problem=th("sheets.check.province_not_in_scope", province="พังงา"),
         ).removeprefix("- ")
         in body
     )

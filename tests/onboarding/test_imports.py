@@ -97,7 +97,7 @@ def test_csv_preview_lists_every_bad_row_and_saves_nothing(sqlite_db, users, enc
         5: ["onboarding.check.members.too_few"],
         6: ["onboarding.check.address.postal_code_mismatch"],
         7: ["onboarding.check.bank_account.length"],
-        8: ["onboarding.import.province_not_in_scope"],
+        8: ["sheets.check.province_not_in_scope"],
         9: ["onboarding.check.submitted_at.unreadable"],
     }
     # Thai text survived the encoding; BE dates became CE.
@@ -143,11 +143,12 @@ def test_xlsx_sheet(sqlite_db, users) -> None:
 def test_sheet_missing_a_required_column_is_refused_whole(sqlite_db, users) -> None:
     from dashboard.errors import ValidationFailed
 
+    data = "name_th,phone\r\nก,0812345678\r\n".encode()
+    # The page shows the mapping step for it; checking its rows as it is is refused.
+    assert sheets.inspect_sheet(users["pn_a"], data, "x.csv").needs_mapping
     with pytest.raises(ValidationFailed) as exc:
-        sheets.preview_spreadsheet(
-            users["pn_a"], "name_th,phone\r\nก,0812345678\r\n".encode(), "x.csv"
-        )
-    assert exc.value.key == "onboarding.import.unreadable"
+        sheets.preview_spreadsheet(users["pn_a"], data, "x.csv")
+    assert exc.value.key == "sheets.mapping.missing_required"
 
 
 def test_ministry_cannot_import(sqlite_db, users) -> None:

@@ -99,7 +99,14 @@ def _dynamic_keys() -> dict[str, list[str]]:
     """Every family of catalog keys built at run time, from the code's own vocabularies."""
     from dashboard import home, registry
     from dashboard.admin import audit_log
-    from dashboard.onboarding import checklist, duplicates, imports, listings, workflow
+    from dashboard.onboarding import (
+        checklist,
+        duplicates,
+        imports,
+        listings,
+        sheet_columns,
+        workflow,
+    )
     from etl.feeds import validate
     from warehouse import vocab
     from warehouse.ops_schema import ROLES
@@ -146,6 +153,14 @@ def _dynamic_keys() -> dict[str, list[str]]:
         ],
         "flag filter": [f"applications.{f}" for f in ("flagged", "unflagged")],
         "quarantine reasons": [f"loads.reasons.{code}" for code in validate.REASONS],
+        # Sheets: the mapping step's fields, place problems, a file's refusals.
+        "sheet fields": [f"sheets.field.{f}" for f in sheet_columns.SHEET_FIELDS],
+        "sheet places": [
+            f"sheets.place.{p}" for p in ("unknown", "not_in_area", "ambiguous", "postal_code")
+        ],
+        "sheet refusals": [
+            f"sheets.file.{k}" for k in ("empty", "binary", "not_xlsx", "encoding", "unreadable")
+        ],
     }
 
 
