@@ -7,7 +7,7 @@ PORT   ?= 8501
 SCALE  ?= small
 SEED   ?= 1
 
-.PHONY: install run demo test test-all bench lint format clean
+.PHONY: install run demo test test-all bench lint format clean faults faults-fast
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,13 +28,21 @@ demo: $(STAMP)
 
 # Unit, integration, AppTest and browser tests; slow and benchmark tests are left out.
 test: $(STAMP)
-	$(BIN)/pytest -m "not slow and not bench" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow and not bench and not faults" $(PYTEST_ARGS)
 
 test-all: $(STAMP)
-	$(BIN)/pytest -m "not bench" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not bench and not faults" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pytest -m bench -s -p no:cacheprovider tests/bench $(PYTEST_ARGS)
+
+# Production mode (docs/deploy.md): fault tests against replicas behind nginx and a private
+# PostgreSQL cluster; `faults-fast` is the part CI runs after `make test`.
+faults: $(STAMP)
+	$(BIN)/pytest -m faults -p no:cacheprovider tests/faults $(PYTEST_ARGS)
+
+faults-fast: $(STAMP)
+	$(BIN)/pytest -m "faults and not slow" -p no:cacheprovider tests/faults $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -38,7 +38,9 @@ def run() -> None:
         navigation = st.navigation(nav.sign_in_pages(), position="hidden")
     else:
         nav.sidebar(user)
-        navigation = st.navigation(nav.navigation_sections(user, page_path))
+        sections = nav.navigation_sections(user, page_path)
+        navigation = st.navigation(sections)
+        entry.resume_wanted(page for pages in sections.values() for page in pages)
     entry.mark_entry()
     navigation.run()
 
