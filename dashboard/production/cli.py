@@ -44,6 +44,35 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from dashboard.production import backup as backups
+
+    try:
+        manifest = backups.backup(load_settings(), Path(args.dest).resolve())
+    except backups.BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"backed up lake snapshot {manifest.snapshot_id} ({manifest.count_files} Parquet "
+        f"files), its catalog ({manifest.catalog_kind}) and the ops DB ({manifest.ops_kind}) "
+        f"to {args.dest}"
+    )
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard.production import backup as backups
+
+    try:
+        manifest = backups.restore(load_settings(), Path(args.source).resolve())
+    except backups.BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"restored lake snapshot {manifest.snapshot_id} of {manifest.created_at} and the ops "
+        "DB; check the audit chain with `postmart audit verify`"
+    )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve", help="serve the app as N Streamlit replicas behind nginx (docs/deploy.md)"
@@ -59,3 +88,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--run-dir", help="nginx config, pid and logs (default <DATA_DIR>/run)")
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser(
+        "backup", help="copy the ops DB, the lake catalog and its Parquet files (one snapshot)"
+    )
+    p.add_argument("dest", help="a new (or empty) folder")
+    p.set_defaults(func=_cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a `postmart backup` folder into an empty place")
+    p.add_argument("source", help="the backup folder")
+    p.set_defaults(func=_cmd_restore)
