@@ -307,9 +307,15 @@ def connect_writer(
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
         con = _base_connection(settings, memory_limit)
         try:
-            con.execute(_attach_statement(settings, read_only=False))
-            con.execute(f"use {LAKE}")
-            migrate(con)
+            try:
+                con.execute(_attach_statement(settings, read_only=False))
+                con.execute(f"use {LAKE}")
+                migrate(con)
+            except duckdb.IOException as exc:
+                # The catalog went away between the lock and the attach (a PostgreSQL
+                # restart): one clear line, not a traceback; nothing was written.
+                detail = " ".join(str(exc).split())
+                raise LakeError(f"Cannot reach the lake catalog: {detail}") from exc
             yield con
         finally:
             con.close()

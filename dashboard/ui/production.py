@@ -4,8 +4,12 @@ ops DB. While a job is unfinished the panel polls (a fragment rerunning alone)."
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import polars as pl
 import streamlit as st
+from sqlalchemy import exc as sa_exc
 
 from dashboard.identity.user import User
 from dashboard.production import load_jobs
@@ -110,3 +114,38 @@ def load_jobs_panel(user: User) -> JobView | None:
     else:
         _show(user, jobs, None)
     return finished
+
+
+# ---------------------------------------------------------------- the ops DB unreachable
+
+RETRY_S = 3.0
+
+
+def _ops_reachable() -> bool:
+    from warehouse import ops
+
+    try:
+        with ops.read(ops.engine()) as conn:
+            conn.exec_driver_sql("select 1")
+        return True
+    except sa_exc.DBAPIError:
+        return False
+
+
+@st.fragment(run_every=RETRY_S)
+def _retry_until_back() -> None:
+    if _ops_reachable():
+        st.rerun()  # the whole page, as the user asked for it
+
+
+@contextlib.contextmanager
+def ops_unavailable_shown() -> Iterator[None]:
+    """The ops DB (sessions, accounts, decisions) unreachable — PostgreSQL restarting, a
+    failover: a kind message instead of a traceback, and the page comes back by itself
+    when the database answers again (checked every few seconds)."""
+    try:
+        yield
+    except (sa_exc.OperationalError, sa_exc.InterfaceError):
+        st.warning(text.t("production.ops_unavailable"), icon=":material/cloud_off:")
+        _retry_until_back()
+        st.stop()

@@ -13,6 +13,7 @@ from dashboard.admin import bootstrap
 from dashboard.identity import auth
 from tests.app.helpers import Seeded, seed_onboarding
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.faults.helpers import PrivatePg, private_pg
 from warehouse import ops
 from warehouse.settings import Settings, load_settings
 
@@ -69,3 +70,10 @@ def page(browser: object) -> Iterator[object]:
     p.set_default_timeout(30_000)
     yield p
     context.close()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PrivatePg]:
+    """The fault tests' own PostgreSQL cluster (stopped and restarted by them)."""
+    with private_pg() as cluster:
+        yield cluster
