@@ -7,7 +7,7 @@ PORT   ?= 8501
 SCALE  ?= small
 SEED   ?= 1
 
-.PHONY: install run demo test test-all bench lint format clean faults faults-fast
+.PHONY: install run demo test test-all bench lint format clean faults faults-fast loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ faults: $(STAMP)
 
 faults-fast: $(STAMP)
 	$(BIN)/pytest -m "faults and not slow" -p no:cacheprovider tests/faults $(PYTEST_ARGS)
+
+# Browser load test against `postmart serve` on 127.0.0.1 (tests/load; not in make test).
+# LOADTEST_SOURCE: a demo data dir (built once into data-loadtest/ when missing), read only.
+LOADTEST_SOURCE ?= data-loadtest
+LOADTEST_ARGS   ?= --replicas 2 --stages 1,2 --stage-seconds 45
+loadtest: $(STAMP)
+	@test -f "$(LOADTEST_SOURCE)/lake/catalog.sqlite" || POSTMART_DATA_DIR=$(LOADTEST_SOURCE) $(BIN)/postmart demo --scale small
+	$(BIN)/python -m tests.load.run --source $(LOADTEST_SOURCE) $(LOADTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -41,7 +41,10 @@ def figures(settings: Settings) -> dict[str, object]:
     return out
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+# The PostgreSQL run is slow (pg_dump/pg_restore of two databases): make test-all.
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def places(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Settings, Settings]]:
     """A place with data and an empty one, on the engine of the test."""
     made: list[str] = []

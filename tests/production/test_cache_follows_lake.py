@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from etl.load import load_files
-from tests.lake_catalogs import both_catalogs
 from tests.services.test_loads import BRANCHES_CSV
 from warehouse.lake import connect_writer
 from warehouse.settings import Settings
@@ -58,7 +59,12 @@ class Replica:
         self.proc.wait(timeout=30)
 
 
-@both_catalogs
+# The PostgreSQL run is in make test-all (slow): the same code path, a slower catalog.
+@pytest.mark.parametrize(
+    "catalog",
+    ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])],
+    indirect=True,
+)
 def test_another_process_load_shows_within_the_check_interval(
     empty_lake: Settings, tmp_path: Path
 ) -> None:

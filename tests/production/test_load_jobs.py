@@ -20,8 +20,17 @@ from warehouse.lake import connect_writer
 from warehouse.ops_schema_production import load_job
 from warehouse.settings import Settings
 
-pytestmark = pytest.mark.parametrize(
-    "ops_settings", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+# Every test on SQLite; the claim (a conditional update two workers race for) on
+# PostgreSQL too, the rest of PostgreSQL in make test-all.
+BOTH = pytest.mark.parametrize(
+    "ops_settings",
+    ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+BOTH_SLOW = pytest.mark.parametrize(
+    "ops_settings",
+    ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])],
+    indirect=True,
 )
 
 
@@ -32,6 +41,7 @@ def lake_and_file(ops_settings: Settings, admin: User):
     return loads.save_upload(admin, "branches.csv", BRANCHES_CSV)
 
 
+@BOTH
 def test_a_job_runs_once_and_every_replica_reads_its_result(
     ops_settings: Settings, admin: User, lake_and_file
 ) -> None:
@@ -59,6 +69,7 @@ def test_a_job_runs_once_and_every_replica_reads_its_result(
     assert audit_log.browse(admin, action="data.load").height == 1
 
 
+@BOTH_SLOW
 def test_a_job_whose_worker_died_is_shown_failed(
     ops_settings: Settings, admin: User, lake_and_file
 ) -> None:
@@ -75,6 +86,7 @@ def test_a_job_whose_worker_died_is_shown_failed(
     assert load_jobs.run_next() is None  # not queued: nobody runs it again by itself
 
 
+@BOTH_SLOW
 def test_the_process_worker_runs_what_is_queued(
     ops_settings: Settings, admin: User, lake_and_file
 ) -> None:
@@ -87,6 +99,7 @@ def test_the_process_worker_runs_what_is_queued(
     assert [s.results[0].status for s in statuses] == ["loaded", "already_loaded"]
 
 
+@BOTH_SLOW
 def test_a_failed_load_is_recorded_on_its_job(
     ops_settings: Settings, admin: User, lake_and_file, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,6 +111,7 @@ def test_a_failed_load_is_recorded_on_its_job(
     assert (failed.status, failed.error_key) == (load_jobs.FAILED, "loads.lake_busy")
 
 
+@BOTH_SLOW
 def test_only_admins_ask_for_loads(
     ops_settings: Settings, admin: User, users: dict[str, User], lake_and_file
 ) -> None:
