@@ -215,6 +215,7 @@ def summary(
         "p50_s": round(statistics.median(ok), 2) if ok else None,
         "p95_s": round(q[18], 2) if ok else None,
         "errors": sum(1 for r in rows if r[3] is not None),
+        "error_kinds": sorted({f"{r[0]}: {r[1]}: {r[3]}" for r in rows if r[3] is not None}),
         "by_interaction": {
             name: round(
                 statistics.median([r[2] for r in rows if r[1] == name and r[3] is None] or [0]), 2

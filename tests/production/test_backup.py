@@ -41,10 +41,7 @@ def figures(settings: Settings) -> dict[str, object]:
     return out
 
 
-# The PostgreSQL run is slow (pg_dump/pg_restore of two databases): make test-all.
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
-)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def places(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Settings, Settings]]:
     """A place with data and an empty one, on the engine of the test."""
     made: list[str] = []
@@ -73,6 +70,9 @@ def places(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Set
             server.drop_database(name)
 
 
+# Slow (make test-all): a lake, two loads, a backup and a restore per engine; the default
+# run keeps the command-line round trip below.
+@pytest.mark.slow
 def test_restore_into_an_empty_place_finds_the_same(places, tmp_path: Path) -> None:
     live, empty = places
     admin, _ = accounts.create_user(
