@@ -101,6 +101,27 @@ def is_catalog_busy(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and _SQLITE_BUSY_TEXT in str(exc)
 
 
+# How DuckDB's PostgreSQL client reports a server that went away (restart, failover).
+_CATALOG_LOST_TEXTS = (
+    "server terminated abnormally",
+    "unable to connect to postgres",
+    "terminating connection",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "connection to server",
+    "server closed the connection",
+    "no connection to the server",
+)
+
+
+def is_catalog_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` is the lake catalog's server gone away (not a bad query)."""
+    if isinstance(exc, duckdb.IOException):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(t in text for t in _CATALOG_LOST_TEXTS)
+
+
 def retry_while_busy(call: Callable[[], T]) -> T:
     """``call()``, retried with growing pauses while the catalog is busy, for at most
     READ_BUSY_RETRY_S in all; then LakeBusy. For reads only: a read is safe to repeat."""
@@ -311,11 +332,14 @@ def connect_writer(
                 con.execute(_attach_statement(settings, read_only=False))
                 con.execute(f"use {LAKE}")
                 migrate(con)
-            except duckdb.IOException as exc:
-                # The catalog went away between the lock and the attach (a PostgreSQL
-                # restart): one clear line, not a traceback; nothing was written.
-                detail = " ".join(str(exc).split())
-                raise LakeError(f"Cannot reach the lake catalog: {detail}") from exc
+            except duckdb.Error as exc:
+                # The catalog went away between the lock and the first write (a PostgreSQL
+                # restart): one clear line, not a traceback; nothing was written. Any
+                # other error (a bad migration) stays what it is.
+                if not is_catalog_lost(exc):
+                    raise
+                detail = " ".join(str(exc).split())[:300]
+                raise LakeError(f"Lost the lake catalog: {detail}") from exc
             yield con
         finally:
             con.close()

@@ -95,7 +95,7 @@ def test_postgres_restarted_during_a_load(pg: PrivatePg, pg_lake, tmp_path: Path
         assert load.poll() is None, load.communicate()
         assert time.monotonic() < deadline, "the load never took the writer lock"
         time.sleep(0.05)
-    time.sleep(2.0)  # into the load
+    time.sleep(1.0)  # into the load (attach, migrations or the file itself)
     pg.restart()
     out, err = load.communicate(timeout=300)
     assert load.returncode == 1, (out, err)
