@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.ui import entry, nav, server, session
+from dashboard.ui import production as production_ui
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -33,14 +34,18 @@ def run() -> None:
         page_icon="📮",
         layout="wide",
     )
-    user = session.current_user()
+    with production_ui.ops_unavailable_shown():
+        user = session.current_user()
     if user is None:
         navigation = st.navigation(nav.sign_in_pages(), position="hidden")
     else:
         nav.sidebar(user)
-        navigation = st.navigation(nav.navigation_sections(user, page_path))
+        sections = nav.navigation_sections(user, page_path)
+        navigation = st.navigation(sections)
+        entry.resume_wanted(page for pages in sections.values() for page in pages)
     entry.mark_entry()
-    navigation.run()
+    with production_ui.ops_unavailable_shown():
+        navigation.run()
 
 
 if __name__ == "__main__":

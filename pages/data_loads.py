@@ -6,8 +6,10 @@ import streamlit as st
 from dashboard import ui
 from dashboard.admin import loads
 from dashboard.identity.user import User
+from dashboard.production import load_jobs
 from dashboard.ui import admin as admin_ui
 from dashboard.ui import lake, tables, widgets
+from dashboard.ui import production as production_ui
 
 RESULTS = "loads_results"
 UPLOADER_GENERATION = "loads_uploader_generation"
@@ -85,15 +87,14 @@ def choose_and_run(user: User) -> None:
             loads.save_upload(user, upload.name, upload.getvalue(), session_id=ui.session_id())
             for upload in uploads or []
         ] + list(picked)
-        bar = st.progress(0.0, text=ui.t("loads.starting"))
-
-        def report(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=ui.text.escape_markdown(message))
-
-        results = loads.run_loads(user, paths, progress=report, session_id=ui.session_id())
-    # The lake changed: cached figures and the reader's snapshot are stale now.
-    lake.lake_changed()
-    st.session_state[RESULTS] = results
+        # Production mode: the load is a job in the ops DB, run by this process's worker,
+        # its progress and result seen from every replica (dashboard/production/load_jobs).
+        st.session_state[production_ui.MY_JOB] = load_jobs.submit(
+            user, paths, session_id=ui.session_id()
+        )
+    load_jobs.ensure_worker()
+    st.session_state.pop(RESULTS, None)
+    st.session_state.pop(production_ui.MY_JOB_OUTCOME, None)
     st.session_state[UPLOADER_GENERATION] = generation + 1
     st.rerun()
 
@@ -114,6 +115,11 @@ def last_results(user: User) -> None:
 def render(user: User) -> None:
     st.title(ui.t("nav.data_loads"))
     choose_and_run(user)
+    finished = production_ui.load_jobs_panel(user)
+    if finished is not None:
+        # The lake changed: cached figures and the reader's snapshot are stale now.
+        lake.lake_changed()
+        st.session_state[RESULTS] = list(finished.results)
     last_results(user)
 
     st.subheader(ui.t("loads.warehouse"))

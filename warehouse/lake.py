@@ -1,8 +1,9 @@
 """Connections to the lake: DuckDB with DuckLake, extensions from pinned PyPI wheels.
 
-Readers attach the lake READ_ONLY and may be many; the one writer holds a file lock
-(``<DATA_DIR>/lake/writer.lock``) for as long as it writes. DuckLake gives readers
-snapshot isolation: they see the previous snapshot until the writer commits.
+Readers attach the lake READ_ONLY and may be many; the one writer holds a lock for as long
+as it writes: a PostgreSQL advisory lock when the catalog is in PostgreSQL (loads on several
+machines), a file lock (``<DATA_DIR>/lake/writer.lock``) with a SQLite catalog. DuckLake
+gives readers snapshot isolation: they see the previous snapshot until the writer commits.
 
 A reader that meets the SQLite catalog locked by another process's commit retries briefly
 (:func:`retry_while_busy`) and then raises :class:`LakeBusy`; no other error is retried.
@@ -14,6 +15,7 @@ import contextlib
 import fcntl
 import os
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -97,6 +99,27 @@ def is_catalog_busy(exc: BaseException) -> bool:
     """Whether ``exc`` is the SQLite catalog being locked by another process: transient,
     worth a retry. Anything else (a bad query, a missing file) is not."""
     return isinstance(exc, duckdb.Error) and _SQLITE_BUSY_TEXT in str(exc)
+
+
+# How DuckDB's PostgreSQL client reports a server that went away (restart, failover).
+_CATALOG_LOST_TEXTS = (
+    "server terminated abnormally",
+    "unable to connect to postgres",
+    "terminating connection",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "connection to server",
+    "server closed the connection",
+    "no connection to the server",
+)
+
+
+def is_catalog_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` is the lake catalog's server gone away (not a bad query)."""
+    if isinstance(exc, duckdb.IOException):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(t in text for t in _CATALOG_LOST_TEXTS)
 
 
 def retry_while_busy(call: Callable[[], T]) -> T:
@@ -183,11 +206,27 @@ def connect_reader(settings: Settings | None = None) -> duckdb.DuckDBPyConnectio
     return con
 
 
+def _busy_message(holder: str, timeout_s: float) -> str:
+    return (
+        f"The lake is being written by {holder}; waited {timeout_s:g} s. "
+        "Try again when that load has finished."
+    )
+
+
 @contextlib.contextmanager
 def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[None]:
-    """Hold the single-writer lock; wait up to ``timeout_s`` and then fail clearly."""
-    settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    """Hold the single-writer lock; wait up to ``timeout_s`` and then fail clearly.
+
+    With a PostgreSQL catalog the lock is a PostgreSQL advisory lock, so that loads
+    started on different machines exclude each other; with a SQLite catalog (one machine)
+    it is a file lock next to the catalog.
+    """
     timeout_s = settings.writer_lock_timeout_s if timeout_s is None else timeout_s
+    if _catalog_scanner(settings) == "postgres_scanner":
+        with _pg_writer_lock(settings.lake_catalog.removeprefix("postgres:"), timeout_s):
+            yield
+        return
+    settings.lake_dir.mkdir(parents=True, exist_ok=True)
     path = settings.lake_dir / "writer.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + timeout_s
@@ -199,16 +238,82 @@ def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = path.read_text().strip() or "another process"
-                    raise LakeBusy(
-                        f"The lake is being written by {holder}; waited {timeout_s:g} s. "
-                        "Try again when that load has finished."
-                    ) from None
+                    raise LakeBusy(_busy_message(holder, timeout_s)) from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.write(fd, f"process {os.getpid()}".encode())
         yield
     finally:
         os.close(fd)
+
+
+# The advisory lock's key (any fixed bigint; advisory locks are per database, so this is
+# one lock per catalog database). Held at session level on a connection of its own, open
+# for the whole load: a crashed writer's lock goes with its connection, and no transaction
+# of the load itself can release it early.
+PG_WRITER_LOCK_KEY = 7_413_560_201
+_PG_WRITER_APP = "postmart lake writer"
+
+
+@contextlib.contextmanager
+def _pg_writer_lock(conninfo: str, timeout_s: float) -> Iterator[None]:
+    import psycopg  # here: only a PostgreSQL catalog needs it
+
+    me = f"{_PG_WRITER_APP}: process {os.getpid()} on {socket.gethostname()}"
+    try:
+        pg = psycopg.connect(
+            conninfo, autocommit=True, connect_timeout=10, application_name=me[:63]
+        )
+    except psycopg.OperationalError as exc:
+        raise LakeError(f"Cannot reach the lake catalog: {exc}".strip()) from exc
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            row = pg.execute("select pg_try_advisory_lock(%s)", [PG_WRITER_LOCK_KEY]).fetchone()
+            if row[0]:
+                break
+            if time.monotonic() >= deadline:
+                raise LakeBusy(_busy_message(_pg_lock_holder(pg), timeout_s))
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                pg.execute("select pg_advisory_unlock(%s)", [PG_WRITER_LOCK_KEY])
+    except psycopg.OperationalError as exc:
+        raise LakeError(f"Lost the lake catalog while waiting for the lock: {exc}") from exc
+    finally:
+        pg.close()
+
+
+def _pg_lock_holder(pg: object) -> str:
+    """Who holds the writer's advisory lock, as its connection named itself."""
+    row = pg.execute(
+        "select a.application_name from pg_locks l join pg_stat_activity a using (pid) "
+        "where l.locktype = 'advisory' and l.granted and l.database = "
+        "(select oid from pg_database where datname = current_database()) "
+        "and (l.classid::bigint << 32 | l.objid::bigint) = %s",
+        [PG_WRITER_LOCK_KEY],
+    ).fetchone()
+    name = (row[0] if row else "") or ""
+    return name.removeprefix(f"{_PG_WRITER_APP}: ") or "another process"
+
+
+_CURRENT_SNAPSHOT = "select * from ducklake_current_snapshot('lake')"  # LAKE
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    """The lake's latest snapshot id, as the catalog has it now (a load committed by any
+    process, on any machine, makes a new one); read cheaply, for cache invalidation."""
+
+    def read() -> int:
+        cur = con.cursor()
+        try:
+            return int(cur.execute(_CURRENT_SNAPSHOT).fetchone()[0])
+        finally:
+            cur.close()
+
+    return retry_while_busy(read)
 
 
 @contextlib.contextmanager
@@ -223,9 +328,18 @@ def connect_writer(
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
         con = _base_connection(settings, memory_limit)
         try:
-            con.execute(_attach_statement(settings, read_only=False))
-            con.execute(f"use {LAKE}")
-            migrate(con)
+            try:
+                con.execute(_attach_statement(settings, read_only=False))
+                con.execute(f"use {LAKE}")
+                migrate(con)
+            except duckdb.Error as exc:
+                # The catalog went away between the lock and the first write (a PostgreSQL
+                # restart): one clear line, not a traceback; nothing was written. Any
+                # other error (a bad migration) stays what it is.
+                if not is_catalog_lost(exc):
+                    raise
+                detail = " ".join(str(exc).split())[:300]
+                raise LakeError(f"Lost the lake catalog: {detail}") from exc
             yield con
         finally:
             con.close()

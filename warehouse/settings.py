@@ -57,6 +57,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours after signing in at which a session ends however active (sign in again).",
     ),
     Setting("REVIEW_TARGET_DAYS", 7, "Days an application may wait before it is overdue."),
+    # production mode (docs/deploy.md)
+    Setting(
+        "COOKIE_SECRET_FILE",
+        "",
+        "File holding the cookie secret every replica of `postmart serve` shares; empty: "
+        "<DATA_DIR>/cookie_secret (made on first use). The same file on every machine.",
+    ),
+    Setting(
+        "LAKE_SNAPSHOT_CHECK_S",
+        5.0,
+        "Seconds between a server's checks for a new lake snapshot; a load committed by "
+        "another server or process shows in cached figures within this time.",
+    ),
 )
 
 
@@ -72,6 +85,9 @@ class Settings:
     session_idle_minutes: float
     session_absolute_hours: float
     review_target_days: int
+    # production mode
+    cookie_secret_file: Path
+    lake_snapshot_check_s: float
 
     @property
     def lake_dir(self) -> Path:
@@ -109,6 +125,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         lake_catalog=values["lake_catalog"] or f"sqlite:{lake_dir / 'catalog.sqlite'}",
         lake_data_path=values["lake_data_path"] or f"{lake_dir / 'files'}/",
         inbox_dir=Path(inbox).resolve() if inbox else data_dir / "inbox",
+    )
+    secret_file = str(values["cookie_secret_file"])
+    values["cookie_secret_file"] = (
+        Path(secret_file).expanduser().resolve() if secret_file else data_dir / "cookie_secret"
     )
     return Settings(**values)
 

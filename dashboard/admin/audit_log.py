@@ -37,6 +37,7 @@ ACTIONS: tuple[str, ...] = (
     "data.upload",
     "data.load",
     "data.load_failed",
+    "data.load_requested",  # production mode: a load queued from the Data loads page
     # Onboarding: applications (creation, edits, imports and every workflow action),
     # documents, duplicate flags, listings (edits, imports, decisions), the export.
     "onboarding.application.create",

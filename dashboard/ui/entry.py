@@ -10,7 +10,9 @@ started by the legacy mode, and sends the visitor to the entrypoint (``to_entryp
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import urlencode
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -44,6 +46,20 @@ def to_entrypoint(page_key: str | None = None) -> None:
         st.session_state[WANTED] = f"/{page_key}?{query}" if query else f"/{page_key}"
     with contextlib.suppress(StreamlitAPIException):
         st.switch_page(ENTRYPOINT)
+
+
+def resume_wanted(pages: Iterable[Any]) -> None:
+    """A signed-in tab the legacy mode ran a page for (a replica that had served nobody
+    yet, after its own replica died; a restarted server): the entrypoint has the real
+    navigation now, so go on to the page, with its filters, the tab was on."""
+    wanted = st.session_state.pop(WANTED, None)
+    if not wanted:
+        return
+    path, _, query = wanted.lstrip("/").partition("?")
+    for page in pages:
+        if getattr(page, "url_path", None) == path:
+            mark_entry()
+            st.switch_page(page, query_params=dict(parse_qsl(query)))
 
 
 def wanted_page() -> str | None:

@@ -43,6 +43,10 @@ def guard(page_key: str) -> User:
             to_entrypoint(page_key)
         sign_in_screen(via_entry=via_entry)
         st.stop()
+    if not via_entry:
+        # Signed in, but run by the legacy mode (no navigation yet on this server): on to
+        # the entrypoint, which draws the role's navigation and comes back to this page.
+        to_entrypoint(page_key)
     try:
         return registry.require_page(user, page_key)
     except AppError as exc:

@@ -107,6 +107,7 @@ def _dynamic_keys() -> dict[str, list[str]]:
         sheet_columns,
         workflow,
     )
+    from dashboard.production import load_jobs
     from etl.feeds import validate
     from warehouse import vocab
     from warehouse.ops_schema import ROLES
@@ -145,6 +146,8 @@ def _dynamic_keys() -> dict[str, list[str]]:
         "listing decisions": [f"onboarding.listing.decision.{d}" for d in listings.DECISIONS],
         "categories": [f"listings.categories.{c}" for c in vocab.CATEGORIES],
         "load statuses": [f"loads.status.{s}" for s in ("loaded", "already_loaded", "failed")],
+        # production mode
+        "load job statuses": [f"production.job_status.{s}" for s in load_jobs.STATUSES],
         "check verdicts": sorted(_check_keys()),
         "decision downloads": [
             f"office.download_{name}_{kind}"

@@ -1,0 +1,440 @@
+"""`postmart serve --replicas N`: N ``streamlit run`` processes behind one nginx.
+
+Everything lives in a run folder (``<DATA_DIR>/run`` by default): the generated
+``nginx.conf``, nginx's pid, logs and temp folders, and one log per replica. nginx runs
+unprivileged (no port below 1024 needed; TLS and port 443 belong to the front nginx of
+docs/deploy.md).
+
+Why these choices:
+
+- Streamlit keeps a tab's state in the process that holds its WebSocket, and an upload or a
+  media file in that process's memory, so every request of one browser must reach one
+  replica. The key is the browser's binding cookie ``pm_bind`` (set by the app on the first
+  page load, kept for the browser's life, under ``__Host-`` over HTTPS), hashed with
+  nginx's consistent hash; the client address only before that cookie exists. ``ip_hash``
+  alone would put a whole provincial office behind one NAT address on one replica, and the
+  session cookie changes at sign-in, which would move the user right after signing in.
+- A replica that dies: nginx's ``proxy_next_upstream`` sends the retry to the next replica
+  of the hash ring, and the supervisor here checks ``/_stcore/health`` every few seconds,
+  marks a failing replica ``down`` (nginx reloaded) and restarts it. The user's tab
+  reconnects to another replica, which finds the session cookie in the WebSocket handshake
+  and the session in the ops DB: still signed in (only the tab's widget state is new).
+- ``/_stcore/metrics`` is answered 404 by nginx; ``/_stcore/health`` is served (for a
+  front load balancer's own checks).
+- Every replica gets the same ``server.cookieSecret`` (read from a file, never on a
+  command line) so a cookie Streamlit signs on one is valid on all; CORS and XSRF
+  protection keep Streamlit's defaults (on); nginx passes the browser's ``Host`` so
+  Streamlit's same-origin check of the WebSocket holds.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warehouse.settings import Settings
+
+NGINX = Path("/usr/sbin/nginx")
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+HEALTH_PATH = "/_stcore/health"
+METRICS_PATH = "/_stcore/metrics"
+SECRET_BYTES = 32
+# How often the supervisor asks every replica for its health, and after how many failed
+# answers in a row it takes the replica out of nginx and restarts it.
+HEALTH_INTERVAL_S = 2.0
+HEALTH_FAILURES = 2
+START_TIMEOUT_S = 90.0
+# Streamlit's own default upload limit is 200 MB; nginx's default (1 MB) would refuse
+# every feed file larger than that before Streamlit saw it.
+MAX_BODY_MB = 200
+
+
+class ServeError(Exception):
+    """A problem starting the replicas or nginx, said in one line."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where nginx listens and where the replicas listen (always 127.0.0.1)."""
+
+    run_dir: Path
+    listen_host: str
+    listen_port: int
+    replica_ports: tuple[int, ...]
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.listen_host}:{self.listen_port}"
+
+    def replica_url(self, port: int) -> str:
+        return f"http://127.0.0.1:{port}"
+
+
+def cookie_secret(path: Path) -> str:
+    """The one cookie secret of every replica: read from ``path``, made there (mode 600)
+    the first time. On several machines the same file is copied to each (docs/deploy.md)."""
+    if path.exists():
+        text = path.read_text().strip()
+        if not text:
+            raise ServeError(f"The cookie secret file {path} is empty.")
+        return text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(SECRET_BYTES)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(value + "\n")
+    return value
+
+
+# The sticky key: the binding cookie under either name, else the client's address. nginx
+# variables cannot name a cookie with a "-" (``__Host-pm_bind``), hence the regex.
+_STICKY_MAP = r"""    map $http_cookie $postmart_sticky {
+        "~(?:^|;\s*)(?:__Host-)?pm_bind=(?<bind>[^;\s]+)" $bind;
+        default $remote_addr;
+    }"""
+
+
+ROUTE_COOKIE = "pm_route"
+_ROUTE_SET_COOKIE = (
+    f"{ROUTE_COOKIE}=$postmart_served; Path=/; HttpOnly; SameSite=Lax$postmart_cookie_secure"
+)
+
+
+def _server_line(port: int, down: frozenset[int], backup: bool = False) -> str:
+    flags = " backup" if backup else " max_fails=1 fail_timeout=5s"
+    return f"        server 127.0.0.1:{port}{flags}{' down' if port in down else ''};"
+
+
+def nginx_conf(layout: Layout, down: frozenset[int] = frozenset()) -> str:
+    """The nginx configuration of a run folder; ``down`` lists replica ports taken out."""
+    run = layout.run_dir
+    ports = layout.replica_ports
+    servers = "\n".join(_server_line(port, down) for port in ports)
+    routes = "\n".join(f"        r{port} postmart_{port};" for port in ports)
+    # One group per replica: the replica first, every other one as its backup, so the
+    # browser it serves fails over when it dies.
+    groups = "\n".join(
+        f"    upstream postmart_{port} {{\n"
+        + "\n".join(
+            [_server_line(port, down)]
+            + [_server_line(other, down, backup=True) for other in ports if other != port]
+        )
+        + "\n    }"
+        for port in ports
+    )
+    temp = "\n".join(
+        f"    {kind}_temp_path {run / 'tmp' / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""# Generated by `postmart serve`; edits are overwritten. See docs/deploy.md.
+worker_processes 1;
+pid {run / "nginx.pid"};
+error_log {run / "nginx-error.log"} warn;
+
+events {{
+    worker_connections 1024;
+}}
+
+http {{
+    # Which replica served each request: what an operator (and the fault tests) look at.
+    log_format postmart '$remote_addr [$time_local] "$request" $status '
+                        'upstream=$upstream_addr rt=$request_time';
+    access_log {run / "nginx-access.log"} postmart;
+{temp}
+    server_tokens off;
+
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        "" close;
+    }}
+{_STICKY_MAP}
+    # Behind a TLS front (docs/deploy.md) its X-Forwarded-Proto goes on, so the app sees
+    # https and its cookies are Secure; as the front itself, our own scheme.
+    map $http_x_forwarded_proto $postmart_proto {{
+        default $http_x_forwarded_proto;
+        "" $scheme;
+    }}
+
+    # The route cookie names the replica that last served this browser; without it (a
+    # first visit) the pool hashes the binding cookie.
+    map $cookie_{ROUTE_COOKIE} $postmart_upstream {{
+        default postmart;
+{routes}
+    }}
+    # The replica that answered (the last of those tried), as a route.
+    map $upstream_addr $postmart_served {{
+        "~127\\.0\\.0\\.1:(?<served>[0-9]+)$" r$served;
+        default "";
+    }}
+    map $postmart_proto $postmart_cookie_secure {{
+        https "; Secure";
+        default "";
+    }}
+
+    upstream postmart {{
+        hash $postmart_sticky consistent;
+{servers}
+    }}
+{groups}
+
+    server {{
+        listen {layout.listen_host}:{layout.listen_port};
+        client_max_body_size {MAX_BODY_MB}m;
+
+        location = {METRICS_PATH} {{
+            return 404;
+        }}
+
+        location / {{
+            proxy_pass http://$postmart_upstream;
+            add_header Set-Cookie "{_ROUTE_SET_COOKIE}" always;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $postmart_proto;
+            # A tab's WebSocket stays open for as long as the tab does.
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            proxy_buffering off;
+            proxy_next_upstream error timeout http_502 http_503;
+            proxy_connect_timeout 2s;
+        }}
+    }}
+}}
+"""
+
+
+def replica_command(port: int) -> list[str]:
+    """One replica: the app as `make run` serves it, on 127.0.0.1 only."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_DIR / "streamlit_app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def replica_env(secret: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The replica's environment: ours, plus the shared cookie secret (by environment
+    variable, so it never shows in ``ps``), CORS and XSRF explicitly on."""
+    env = dict(os.environ if base is None else base)
+    env["STREAMLIT_SERVER_COOKIE_SECRET"] = secret
+    env["STREAMLIT_SERVER_ENABLE_CORS"] = "true"
+    env["STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION"] = "true"
+    return env
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether a server answers ``/_stcore/health`` with 200."""
+    try:
+        with urllib.request.urlopen(url + HEALTH_PATH, timeout=timeout) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@dataclass
+class Replica:
+    port: int
+    proc: subprocess.Popen | None = None
+    failures: int = 0
+    restarts: int = 0
+
+
+@dataclass
+class Supervisor:
+    """Starts the replicas and nginx, checks their health, restarts a failed replica."""
+
+    layout: Layout
+    secret: str
+    env: dict[str, str] | None = None
+    say: Callable[[str], None] = print
+    replicas: list[Replica] = field(default_factory=list)
+    nginx: subprocess.Popen | None = None
+    down: frozenset[int] = frozenset()
+
+    @property
+    def conf_path(self) -> Path:
+        return self.layout.run_dir / "nginx.conf"
+
+    def _write_conf(self) -> None:
+        self.conf_path.write_text(nginx_conf(self.layout, self.down))
+
+    def _nginx(self, *args: str) -> list[str]:
+        run = self.layout.run_dir
+        return [str(NGINX), "-p", str(run), "-e", str(run / "nginx-error.log"), "-c"] + [
+            str(self.conf_path),
+            *args,
+        ]
+
+    def _start_replica(self, replica: Replica) -> None:
+        log = (self.layout.run_dir / f"replica-{replica.port}.log").open("a")
+        replica.proc = subprocess.Popen(
+            replica_command(replica.port),
+            cwd=PROJECT_DIR,
+            env=replica_env(self.secret, self.env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        # For an operator (and the fault tests): which process serves which port.
+        (self.layout.run_dir / f"replica-{replica.port}.pid").write_text(f"{replica.proc.pid}\n")
+        replica.failures = 0
+
+    def _wait_healthy(self, replica: Replica) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        url = self.layout.replica_url(replica.port)
+        while not healthy(url):
+            if replica.proc is not None and replica.proc.poll() is not None:
+                raise ServeError(
+                    f"Replica on port {replica.port} exited with {replica.proc.returncode}; "
+                    f"see {self.layout.run_dir / f'replica-{replica.port}.log'}."
+                )
+            if time.monotonic() > deadline:
+                raise ServeError(f"Replica on port {replica.port} did not become healthy.")
+            time.sleep(0.3)
+
+    def start(self) -> None:
+        run = self.layout.run_dir
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (run / "tmp" / kind).mkdir(parents=True, exist_ok=True)
+        busy = [
+            p
+            for p in (*self.layout.replica_ports, self.layout.listen_port)
+            if not port_free(p, "127.0.0.1")
+        ]
+        if busy:
+            # Streamlit would quietly take the next free port, out of nginx's sight.
+            raise ServeError(f"Port(s) {', '.join(map(str, busy))} already in use.")
+        self.replicas = [Replica(port) for port in self.layout.replica_ports]
+        for replica in self.replicas:
+            self._start_replica(replica)
+        for replica in self.replicas:
+            self._wait_healthy(replica)
+        self._write_conf()
+        checked = subprocess.run(self._nginx("-t"), capture_output=True, text=True)
+        if checked.returncode != 0:
+            raise ServeError(f"nginx refused its configuration: {checked.stderr.strip()}")
+        self.nginx = subprocess.Popen([*self._nginx("-g", "daemon off;")], start_new_session=True)
+        deadline = time.monotonic() + 15
+        while not healthy(self.layout.url):
+            if self.nginx.poll() is not None or time.monotonic() > deadline:
+                raise ServeError(f"nginx did not start; see {run / 'nginx-error.log'}.")
+            time.sleep(0.2)
+
+    def _set_down(self, down: frozenset[int]) -> None:
+        if down == self.down:
+            return
+        self.down = down
+        self._write_conf()
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGHUP)  # reload: open connections are kept
+
+    def check_once(self) -> None:
+        """One round of health checks: a replica that exited or failed HEALTH_FAILURES
+        checks in a row goes out of nginx and is restarted; back in once healthy."""
+        down = set(self.down)
+        for replica in self.replicas:
+            exited = replica.proc is None or replica.proc.poll() is not None
+            ok = not exited and healthy(self.layout.replica_url(replica.port), timeout=1.5)
+            if ok:
+                replica.failures = 0
+                down.discard(replica.port)
+                continue
+            replica.failures += 1
+            if exited or replica.failures >= HEALTH_FAILURES:
+                if replica.port not in down:
+                    self.say(f"replica {replica.port} is down; restarting it")
+                down.add(replica.port)
+                if not exited:
+                    _stop(replica.proc)
+                if port_free(replica.port):
+                    replica.restarts += 1
+                    self._start_replica(replica)
+        self._set_down(frozenset(down))
+
+    def run_forever(self, interval_s: float = HEALTH_INTERVAL_S) -> None:
+        stop = {"now": False}
+
+        def ask_to_stop(signum: int, frame: object) -> None:
+            stop["now"] = True
+
+        signal.signal(signal.SIGTERM, ask_to_stop)
+        signal.signal(signal.SIGINT, ask_to_stop)
+        while not stop["now"]:
+            time.sleep(interval_s)
+            if self.nginx is not None and self.nginx.poll() is not None:
+                self.say("nginx exited; stopping")
+                break
+            self.check_once()
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            _stop(self.nginx)
+        for replica in self.replicas:
+            if replica.proc is not None:
+                _stop(replica.proc)
+
+
+def _stop(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def layout_for(
+    settings: Settings,
+    replicas: int,
+    *,
+    port: int,
+    first_replica_port: int,
+    host: str = "127.0.0.1",
+    run_dir: Path | None = None,
+) -> Layout:
+    if replicas < 1:
+        raise ServeError("--replicas must be at least 1.")
+    ports = tuple(range(first_replica_port, first_replica_port + replicas))
+    if port in ports:
+        raise ServeError(f"Port {port} is both nginx's and a replica's.")
+    return Layout(
+        run_dir=(run_dir or settings.data_dir / "run").resolve(),
+        listen_host=host,
+        listen_port=port,
+        replica_ports=ports,
+    )
