@@ -145,7 +145,7 @@ def render(user: User) -> None:
         tables.show_table(
             figures.rejection_reasons,
             {
-                "reason_code": "applications.reason",
+                "reason_code": "office.reason_code",
                 label: "office.reason_label",
                 "count": "office.count",
             },

@@ -247,6 +247,16 @@ def test_decisions_export_counts_a_new_decision(app_env, demo_accounts, seeded) 
     assert after.split()[1].replace(",", "") == str(n_before + 1)
 
 
+def test_office_lists_rejection_reasons_in_thai(app_env, demo_accounts, seeded) -> None:
+    officer = _user(demo_accounts, "demo.officer")
+    code, _ = workflow.reason_codes(workflow.REASON_KIND["reject"])[0]
+    workflow.reject(officer, seeded.plain, code, "ไม่มีเอกสาร")
+    # The reasons table's headings are distinct in Thai too (a repeated heading crashed it).
+    at = _page(demo_accounts, "demo.officer", "office")
+    [reasons] = [d.value for d in at.dataframe if th("office.reason_code") in d.value.columns]
+    assert code in list(reasons[th("office.reason_code")])
+
+
 def test_workload_counts_the_officers_decision(app_env, demo_accounts, seeded) -> None:
     officer = _user(demo_accounts, "demo.officer")
     workflow.approve(officer, seeded.clean)
