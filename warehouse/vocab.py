@@ -76,3 +76,52 @@ PAYOUT_STATUSES: tuple[str, ...] = ("scheduled", "paid", "held", "failed")
 
 # The branch network.
 BRANCH_TYPES: tuple[str, ...] = ("post_office", "licensed_post_office", "counter", "shop")
+
+# ---------------------------------------------------------------- payments (issue 9)
+# The three money rails that reconciliation follows (dashboard/payments/recon.py).
+PAYMENT_RAILS: tuple[str, ...] = ("gateway", "counter", "cod")
+# Every break the reconciliation engine classifies (warehouse/sql/payments/breaks.sql);
+# catalog keys payments.class.<code>.
+BREAK_CLASSES: tuple[str, ...] = (
+    "missing_settlement",
+    "late_settlement",
+    "amount_mismatch",
+    "duplicate_payment",
+    "orphan_settlement",
+    "orphan_credit",
+    "fee_variance",
+    "unfunded_batch",
+    "cod_not_remitted",
+    "refund_without_charge",
+    "chargeback",
+)
+# A reconciliation case's states (ops table pay_case).
+CASE_STATUSES: tuple[str, ...] = ("open", "pending_approval", "resolved", "closed_by_data")
+CASE_OPEN_STATUSES: tuple[str, ...] = ("open", "pending_approval")
+# How an officer resolves a case; catalog keys payments.resolution.<code>.
+RESOLUTION_CODES: tuple[str, ...] = (
+    "matched_by_hand",
+    "refunded",
+    "written_off",
+    "escalated",
+    "not_a_break",
+)
+# Why a case closed itself on a rerun (the data resolved it); payments.closed_reason.<code>.
+CLOSED_BY_DATA_REASONS: tuple[str, ...] = (
+    "settlement_arrived",
+    "amount_corrected",
+    "credit_arrived",
+    "remittance_arrived",
+    "record_matched",
+    "no_longer_found",
+)
+# Counter bill payments: what the bank says the buyer used.
+COUNTER_CHANNELS: tuple[str, ...] = ("counter", "atm", "internet", "mobile")
+# Why a bank returned a payout (payout_returns feed).
+PAYOUT_RETURN_REASONS: tuple[str, ...] = (
+    "account_closed",
+    "invalid_account",
+    "name_mismatch",
+    "account_frozen",
+    "other",
+)
