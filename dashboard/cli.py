@@ -21,6 +21,7 @@ from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
 from dashboard.onboarding import cli as onboarding_cli
+from dashboard.payments import cli as payments_cli
 from etl import cli as etl_cli
 from etl.cli import CommandError
 from warehouse.lake import LakeError
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_demo(sub)
     admin_cli.register(sub)
     onboarding_cli.register(sub)
+    payments_cli.register(sub)  # payments (issue 9)
     return p
 
 
