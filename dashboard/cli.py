@@ -43,6 +43,7 @@ def _populate_ops(settings: Settings) -> None:
         "brought in from the lake"
     )
     admin_cli.print_demo_users(bootstrap.create_demo_users(settings))
+    payments_cli.after_demo(settings)  # payments (issue 9): the exception queue filled
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -88,7 +89,10 @@ def _one_line(message: str, status: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        if args.command == "etl" and getattr(args, "etl_command", None) == "load":
+            payments_cli.after_load()  # payments (issue 9): reconcile after every load
+        return status
     except AppError as exc:
         return _one_line(i18n.translate(exc.key, "en", **exc.params), EXIT_BAD_INPUT)
     except CommandError as exc:

@@ -94,3 +94,61 @@ pay_recon_run = Table(
     Column("lake_snapshot", Integer),  # the DuckLake snapshot the run read
     Column("run_by_name", String(150)),
 )
+
+# grain: one row per hold placed on a seller's payouts (manual, or a bank's return);
+# released_at set when it is lifted. Holds the lake implies (suspension, bank account,
+# open breaks …) are computed at each payout run, not stored.
+pay_hold = Table(
+    "pay_hold",
+    metadata,
+    Column("hold_id", Integer, primary_key=True, autoincrement=True),
+    Column("seller_id", String(64), nullable=False),
+    Column("reason_code", String(40), nullable=False),  # vocab.MANUAL_HOLD_REASONS
+    Column("note", Text),
+    Column("review_on", Date),
+    Column("payout_id", String(64)),  # the returned payout, for bank_returned holds
+    Column("amount_thb", Numeric(14, 2)),  # money put back by a return
+    Column("created_by_name", String(150)),
+    Column("created_at", DateTime, nullable=False),
+    Column("released_at", DateTime),
+    Column("released_by_name", String(150)),
+    Column("release_reason", Text),
+)
+Index("ix_pay_hold_seller", pay_hold.c.seller_id, pay_hold.c.released_at)
+
+# grain: one row per payout run (one bank bulk-transfer file, written once with the run)
+pay_payout_run = Table(
+    "pay_payout_run",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("from_on", Date, nullable=False),
+    Column("through_on", Date, nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by_name", String(150)),
+    Column("count_payouts", Integer, nullable=False),
+    Column("total_thb", Numeric(14, 2), nullable=False),
+    Column("file_name", String(120), nullable=False),
+    Column("file_text", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+)
+
+# grain: one row per seller payout of a run
+pay_payout = Table(
+    "pay_payout",
+    metadata,
+    Column("payout_id", String(64), primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("seller_id", String(64), nullable=False),
+    Column("count_orders", Integer, nullable=False),
+    Column("gross_thb", Numeric(14, 2), nullable=False),
+    Column("fee_thb", Numeric(14, 2), nullable=False),
+    Column("refunds_thb", Numeric(14, 2), nullable=False),
+    Column("chargebacks_thb", Numeric(14, 2), nullable=False),
+    Column("carried_thb", Numeric(14, 2), nullable=False),
+    Column("transfer_fee_thb", Numeric(14, 2), nullable=False),
+    Column("net_thb", Numeric(14, 2), nullable=False),
+    Column("bank_code", String(8)),
+    Column("bank_account_no", String(32)),
+    Column("status", String(16), nullable=False),  # sent, returned
+)
+Index("ix_pay_payout_seller", pay_payout.c.seller_id)

@@ -93,6 +93,15 @@ SETTINGS: tuple[Setting, ...] = (
         1000.0,
         "A write-off above this many baht needs a second payments officer to approve it.",
     ),
+    Setting(
+        "PAYOUT_RETURN_WINDOW_DAYS",
+        7,
+        "Days after delivery before an order's money may be paid out.",
+    ),
+    Setting(
+        "PAYOUT_MIN_THB", 200.0, "A seller is paid once their net balance reaches this many baht."
+    ),
+    Setting("PAYOUT_TRANSFER_FEE_THB", 30.0, "Bank transfer fee taken from each payout."),
 )
 
 
@@ -116,6 +125,9 @@ class Settings:
     cod_remit_limit_days: int
     counter_credit_lag_days: int
     write_off_approval_thb: float
+    payout_return_window_days: int
+    payout_min_thb: float
+    payout_transfer_fee_thb: float
 
     @property
     def lake_dir(self) -> Path:

@@ -125,3 +125,18 @@ PAYOUT_RETURN_REASONS: tuple[str, ...] = (
     "account_frozen",
     "other",
 )
+# Why a seller's payout is held; catalog keys payments.hold.<code>. The first ones an
+# officer places by hand, the others the payout run derives (the lake, the queue, a return).
+MANUAL_HOLD_REASONS: tuple[str, ...] = ("investigation", "seller_request", "documents", "other")
+AUTOMATIC_HOLD_REASONS: tuple[str, ...] = (
+    "open_break",
+    "chargeback",
+    "returned_parcel",
+    "bad_bank_account",
+    "shared_bank_account",
+    "seller_suspended",
+    "bank_returned",
+)
+HOLD_REASONS: tuple[str, ...] = (*MANUAL_HOLD_REASONS, *AUTOMATIC_HOLD_REASONS)
+# A payout's state on the payouts page (the next run's view of a seller).
+PAYOUT_SCHEDULE_STATUSES: tuple[str, ...] = ("scheduled", "held", "below_minimum")

@@ -66,6 +66,10 @@ ACTIONS: tuple[str, ...] = (
     "payments.case.request_write_off",
     "payments.case.approve_write_off",
     "payments.case.reject_write_off",
+    "payments.hold.place",
+    "payments.hold.release",
+    "payments.hold.bank_return",
+    "payments.payout.run",
 )
 # The page shows the newest entries up to this many; the CSV export has them all.
 ROWS_SHOWN = 500

@@ -435,3 +435,54 @@ def summary(actor: User | None, *, settings: Settings | None = None) -> pl.DataF
                 "amount_thb": pl.Float64,
             },
         )
+
+
+# Ageing buckets of open cases, in days since the break's day: (code, first day, last day).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("d0_2", 0, 2),
+    ("d3_7", 3, 7),
+    ("d8_30", 8, 30),
+    ("d31", 31, None),
+)
+
+
+def ageing(
+    actor: User | None, *, today: dt.date | None = None, settings: Settings | None = None
+) -> pl.DataFrame:
+    """Open cases by class and age bucket: count and amount (money at risk)."""
+    open_cases = queue(actor, QueueFilter(status="open"), today=today, settings=settings)
+    bucket = pl.lit(AGE_BUCKETS[-1][0])
+    for code, _lo, hi in reversed(AGE_BUCKETS[:-1]):
+        bucket = pl.when(pl.col("age_days") <= hi).then(pl.lit(code)).otherwise(bucket)
+    return (
+        open_cases.with_columns(bucket=bucket)
+        .group_by("break_class", "bucket")
+        .agg(count_open=pl.len(), amount_thb=pl.col("amount_thb").sum())
+        .sort("break_class", "bucket")
+    )
+
+
+def money_at_risk(age: pl.DataFrame) -> float:
+    """The open cases' total amount (of an :func:`ageing` frame)."""
+    return float(age["amount_thb"].sum() or 0) if age.height else 0.0
+
+
+def officers(actor: User | None, *, settings: Settings | None = None) -> list[str]:
+    """The usernames a case may be assigned to: active payments officers and admins."""
+    _viewer(actor, settings)
+    with ops.read(_engine(settings)) as conn:
+        return list(
+            conn.execute(
+                select(users_table.c.username)
+                .where(
+                    users_table.c.role.in_(("payments_officer", "admin")),
+                    users_table.c.is_active.is_(True),
+                )
+                .order_by(users_table.c.username)
+            ).scalars()
+        )
+
+
+def export_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """The queue as a download: the columns people read, codes kept (they filter on them)."""
+    return df.drop("version")

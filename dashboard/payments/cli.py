@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 
 from etl.cli import CommandError
+from warehouse.settings import Settings
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -18,6 +19,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise CommandError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
     print(recon.run(CLI_ACTOR, as_of=as_of).text())
     return 0
+
+
+def after_load() -> None:
+    """`postmart etl load` then reconciles (the loads it made are in the lake already)."""
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.payments import recon
+
+    result = recon.after_load(CLI_ACTOR, None)
+    if result is not None:
+        print(result.text())
+
+
+def after_demo(settings: Settings) -> None:
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.payments import recon
+
+    print(recon.run(CLI_ACTOR, settings=settings).text())
 
 
 def register(sub: argparse._SubParsersAction) -> None:

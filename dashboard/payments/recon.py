@@ -302,3 +302,39 @@ def run(
             {k: v for k, v in result.__dict__.items()},
         )
     return result
+
+
+# Feeds whose rows reconciliation reads: a load of one of them may open or close cases.
+MONEY_FEEDS = frozenset(
+    {
+        "orders",
+        "settlements",
+        "payments",
+        "counter_payments",
+        "cod_remittances",
+        "bank_statement",
+        "tracking_api",
+        "tracking_jsonl",
+    }
+)
+
+
+def after_load(
+    actor: User | None,
+    feeds: set[str] | None,
+    *,
+    settings: Settings | None = None,
+    session_id: str | None = None,
+) -> RunResult | None:
+    """Reconcile after a load that brought rows of a money feed (``feeds``: the feeds that
+    loaded, None when unknown). A failure here never fails the load: the next run catches
+    up, since a run reads the whole lake."""
+    from dashboard.errors import AppError
+    from warehouse.lake import LakeError
+
+    if feeds is not None and not feeds & MONEY_FEEDS:
+        return None
+    try:
+        return run(actor, settings=settings, session_id=session_id)
+    except (AppError, LakeError):
+        return None

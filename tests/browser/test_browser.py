@@ -28,12 +28,20 @@ DATA_SELECTORS = [
 ]
 NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
 ONBOARDING = ["applications", "application_import", "listings", "office"]
+PAYMENTS = [
+    "payment_health",
+    "settlement",
+    "reconciliation",
+    "exception_queue",
+    "payouts",
+    "cod_custody",
+]  # payments (issue 9)
 ROLE_PAGES = {
     "ministry": ["home", "office", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": ["home", "my_account"],
-    "payments_officer": ["home", "my_account"],
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "branch_manager": ["home", "cod_custody", "my_account"],
+    "payments_officer": ["home", *PAYMENTS, "my_account"],
+    "admin": ["home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log"],
 }
 
 

@@ -141,6 +141,9 @@ def _dynamic_keys() -> dict[str, list[str]]:
         "payment rails": [f"payments.rail.{r}" for r in (*vocab.PAYMENT_RAILS, "bank")],
         "case statuses": [f"payments.case_status.{s}" for s in vocab.CASE_STATUSES],
         "case resolutions": [f"payments.resolution.{r}" for r in vocab.RESOLUTION_CODES],
+        "payment channels": [f"payments.channel.{c}" for c in vocab.PAYMENT_CHANNELS],
+        "hold reasons": [f"payments.hold.{c}" for c in vocab.HOLD_REASONS],
+        "payout statuses": [f"payments.payout_status.{s}" for s in vocab.PAYOUT_SCHEDULE_STATUSES],
         "case closed reasons": [
             f"payments.closed_reason.{r}" for r in vocab.CLOSED_BY_DATA_REASONS
         ],
