@@ -38,7 +38,9 @@ def run() -> None:
         navigation = st.navigation(nav.sign_in_pages(), position="hidden")
     else:
         nav.sidebar(user)
-        navigation = st.navigation(nav.navigation_sections(user, page_path))
+        # expanded: every page is listed (an admin has more than ten since the payments
+        # pages; Streamlit would hide the rest behind "View more").
+        navigation = st.navigation(nav.navigation_sections(user, page_path), expanded=True)
     entry.mark_entry()
     navigation.run()
 

@@ -24,6 +24,7 @@ import shutil
 import time
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 
 from dashboard.identity.user import CLI_ACTOR
@@ -114,8 +115,8 @@ def _pandas_matching(con) -> float:
     _cod_missing = cod[cod.amount_thb.isna()]
     coll = ok[(ok.txn_type == "charge") & ~ok.channel.isin(["counter", "cod"])][["order_id"]]
     allc = (
-        coll.assign(n=1)
-        ._append(counter.rename(columns={"ref1": "order_id"})[["order_id"]].assign(n=1))
+        pd.concat([coll, counter.rename(columns={"ref1": "order_id"})[["order_id"]]])
+        .assign(n=1)
         .groupby("order_id")
         .n.sum()
     )

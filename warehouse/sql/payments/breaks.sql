@@ -23,7 +23,7 @@ seller as (
     select seller_id, province_code from lake.dim_seller
 ),
 
-orders as (
+orders as materialized (
     select o.order_id, o.seller_id, s.province_code, o.total_thb
     from lake.fct_order o
     left join seller s using (seller_id)
@@ -59,7 +59,7 @@ gw_due as (
         on d.business_day_seq = t.roll_seq + t.settlement_lag_days + $grace_days
 ),
 
-line_by_txn as (
+line_by_txn as materialized (
     select
         transaction_id,
         min(settled_on) as settled_on,
@@ -69,7 +69,7 @@ line_by_txn as (
     group by transaction_id
 ),
 
-gw_matched as (
+gw_matched as materialized (
     select g.*, l.settled_on, l.gross_thb
     from gw_due g
     left join line_by_txn l using (transaction_id)
@@ -170,7 +170,7 @@ counter_txn as (
     where p.status = 'success' and p.txn_type = 'charge' and p.channel = 'counter'
 ),
 
-counter_first as (
+counter_first as materialized (
     select ref1, arg_min(amount_thb, paid_at) as amount_thb,
         arg_min(counter_branch_code, paid_at) as branch_code
     from lake.fct_counter_payment
@@ -220,7 +220,7 @@ bill_day as (
 ),
 
 -- ------------------------------------------------------------------ COD
-cod_delivered as (
+cod_delivered as materialized (
     select
         s.tracking_no, s.order_id, s.cod_amount_thb, s.dest_branch_code,
         cast(s.delivered_at as date) as delivered_on, d.date_day as due_on
@@ -281,13 +281,13 @@ expected_credit as (
     select 'cod', reference, value_on, expected_thb, branch_code from deposit
 ),
 
-credit_by_ref as (
+credit_by_ref as materialized (
     select reference, sum(amount_thb) as credited_thb, min(value_on) as value_on
     from lake.fct_bank_credit
     group by reference
 ),
 
-credit_due as (
+credit_due as materialized (
     select e.*, d.date_day as due_on
     from expected_credit e
     join bd b on b.date_day = e.value_on
