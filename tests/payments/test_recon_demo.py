@@ -53,3 +53,32 @@ def test_a_second_run_changes_nothing(demo_settings: Settings, sqlite_ops: Setti
     second = recon.run(CLI_ACTOR, settings=settings)
     assert (second.count_opened, second.count_updated, second.count_closed) == (0, 0, 0)
     assert second.count_breaks == first.count_breaks
+
+
+def test_the_statement_residual_is_exactly_the_planted_funding_breaks(
+    demo_settings: Settings,
+) -> None:
+    from dashboard.payments import statement
+
+    manifest = demo_payments.read_manifest(demo_settings.inbox_dir / "demo")
+    con = connect_reader(demo_settings)
+    try:
+        for rail in ("gateway", "counter", "cod"):
+            st = statement.daily_statement(CLI_ACTOR, con, rail, days=800, settings=demo_settings)
+            assert st.total("by_payment_day", "residual_thb") == 0, rail
+            funding = sum(
+                Decimal(e["amount_thb"])
+                for e in manifest
+                if e["rail"] == rail
+                and (
+                    e["class"] == "unfunded_batch"
+                    # a credit short of its batch (a reference, not a transaction or parcel)
+                    or (e["class"] == "amount_mismatch" and "-" in e["ref"])
+                )
+            )
+            assert (
+                Decimal(str(st.total("by_value_day", "residual_thb"))).quantize(Decimal("0.01"))
+                == funding
+            ), rail
+    finally:
+        con.close()
