@@ -40,8 +40,10 @@ def run() -> None:
         navigation = st.navigation(nav.sign_in_pages(), position="hidden")
     else:
         nav.sidebar(user)
+        # expanded: every page is listed (an admin has more than ten since the payments
+        # pages; Streamlit would hide the rest behind "View more").
         sections = nav.navigation_sections(user, page_path)
-        navigation = st.navigation(sections)
+        navigation = st.navigation(sections, expanded=True)
         entry.resume_wanted(page for pages in sections.values() for page in pages)
     entry.mark_entry()
     with production_ui.ops_unavailable_shown():

@@ -21,6 +21,7 @@ from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
 from dashboard.onboarding import cli as onboarding_cli
+from dashboard.payments import cli as payments_cli
 from dashboard.production import cli as production_cli
 from etl import cli as etl_cli
 from etl.cli import CommandError
@@ -43,6 +44,7 @@ def _populate_ops(settings: Settings) -> None:
         "brought in from the lake"
     )
     admin_cli.print_demo_users(bootstrap.create_demo_users(settings))
+    payments_cli.after_demo(settings)  # payments (issue 9): the exception queue filled
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -77,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_cli.register(sub)
     onboarding_cli.register(sub)
     production_cli.register(sub)  # production mode
+    payments_cli.register(sub)  # payments (issue 9)
     return p
 
 
@@ -88,7 +91,10 @@ def _one_line(message: str, status: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args) or 0
+        status = args.func(args) or 0
+        if args.command == "etl" and getattr(args, "etl_command", None) == "load":
+            payments_cli.after_load()  # payments (issue 9): reconcile after every load
+        return status
     except AppError as exc:
         return _one_line(i18n.translate(exc.key, "en", **exc.params), EXIT_BAD_INPUT)
     except CommandError as exc:

@@ -89,8 +89,15 @@ def _percent(part: float, whole: float) -> float:
     return round(100.0 * float(part) / float(whole), 2) if whole else 0.0
 
 
+percent = _percent  # the domains' home figures use the same rounding
+
+
 def _monthly(con: duckdb.DuckDBPyConnection, name: str, params: dict, series: str) -> pl.DataFrame:
-    df = _query(con, name, params)
+    return monthly_series(_query(con, name, params), series)
+
+
+def monthly_series(df: pl.DataFrame, series: str) -> pl.DataFrame:
+    """A (month, value) frame as one series of a home page's monthly chart."""
     if df.is_empty():
         return pl.DataFrame(schema=MONTHLY_SCHEMA)
     return df.select(
@@ -153,22 +160,10 @@ def _deliveries(con: duckdb.DuckDBPyConnection, window: dict, kind: str, code: s
 
 
 def _payments(con: duckdb.DuckDBPyConnection, window: dict) -> HomeFigures:
-    row = _query(con, "payments", window).row(0, named=True)
-    metrics = [
-        Metric(
-            "payment_success_rate_30d",
-            _percent(row["count_charges_ok"], row["count_charges_decided"]),
-            "percent",
-        ),
-        Metric("failed_payments_30d", int(row["failed_payments_30d"]), "count"),
-        Metric("refunds_chargebacks_30d", int(row["refunds_chargebacks_30d"]), "count"),
-        Metric("settled_net_thb_30d", float(row["settled_net_thb_30d"]), "thb"),
-        Metric("payouts_held", int(row["payouts_held"]), "count"),
-        Metric("payouts_held_thb", float(row["payouts_held_thb"]), "thb"),
-    ]
-    return HomeFigures(
-        metrics, _monthly(con, "settlements_monthly", window, "settled_net_thb_monthly")
-    )
+    # payments (issue 9): the payments domain owns its home figures.
+    from dashboard.payments import home as payments_home
+
+    return payments_home.figures(con, window)
 
 
 def home_figures(

@@ -36,6 +36,8 @@ class PageSpec:
 
 _ONBOARDING_ACTORS = authz.ONBOARDING_ACTORS - {authz.SYSTEM_ROLE}
 _ONBOARDING_VIEWERS = authz.ONBOARDING_VIEWERS - {authz.SYSTEM_ROLE}
+_PAYMENTS = authz.PAYMENTS_VIEWERS - {authz.SYSTEM_ROLE}  # payments (issue 9)
+_COD_CUSTODY = authz.COD_CUSTODY_VIEWERS - {authz.SYSTEM_ROLE}
 
 # In navigation order.
 PAGES: tuple[PageSpec, ...] = (
@@ -44,6 +46,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("application_import", "onboarding", ":material/post_add:", _ONBOARDING_ACTORS),
     PageSpec("listings", "onboarding", ":material/storefront:", _ONBOARDING_ACTORS),
     PageSpec("office", "onboarding", ":material/insights:", _ONBOARDING_VIEWERS),
+    # payments (issue 9)
+    PageSpec("payment_health", "payments", ":material/monitor_heart:", _PAYMENTS),
+    PageSpec("settlement", "payments", ":material/account_balance_wallet:", _PAYMENTS),
+    PageSpec("reconciliation", "payments", ":material/account_balance:", _PAYMENTS),
+    PageSpec("exception_queue", "payments", ":material/rule:", _PAYMENTS),
+    PageSpec("payouts", "payments", ":material/send_money:", _PAYMENTS),
+    PageSpec("cod_custody", "payments", ":material/payments:", _COD_CUSTODY),
     PageSpec("my_account", "account", ":material/account_circle:", authz.EVERYONE),
     PageSpec("users", "admin", ":material/manage_accounts:", authz.ADMINS),
     PageSpec("data_loads", "admin", ":material/upload_file:", authz.ADMINS),

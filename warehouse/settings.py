@@ -70,6 +70,51 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between a server's checks for a new lake snapshot; a load committed by "
         "another server or process shows in cached figures within this time.",
     ),
+    # ---- payments (issue 9)
+    Setting(
+        "RECON_AMOUNT_TOLERANCE_THB",
+        0.5,
+        "Reconciliation: an amount difference up to this many baht is not a break.",
+    ),
+    Setting(
+        "RECON_AMOUNT_TOLERANCE_PCT",
+        0.1,
+        "Reconciliation: nor is one up to this percentage of the amount (the larger wins).",
+    ),
+    Setting(
+        "RECON_FEE_TOLERANCE_THB",
+        0.01,
+        "Reconciliation: a fee or fee VAT off its contracted value by more is a fee variance.",
+    ),
+    Setting(
+        "RECON_GRACE_BUSINESS_DAYS",
+        0,
+        "Business days past a rail's expected lag before a settlement counts as missing.",
+    ),
+    Setting(
+        "COD_REMIT_LIMIT_DAYS",
+        2,
+        "Business days a branch has to remit COD cash after delivery (501).",
+    ),
+    Setting(
+        "COUNTER_CREDIT_LAG_DAYS",
+        1,
+        "Business days from a counter bill payment to the bank's credit of the day's total.",
+    ),
+    Setting(
+        "WRITE_OFF_APPROVAL_THB",
+        1000.0,
+        "A write-off above this many baht needs a second payments officer to approve it.",
+    ),
+    Setting(
+        "PAYOUT_RETURN_WINDOW_DAYS",
+        7,
+        "Days after delivery before an order's money may be paid out.",
+    ),
+    Setting(
+        "PAYOUT_MIN_THB", 200.0, "A seller is paid once their net balance reaches this many baht."
+    ),
+    Setting("PAYOUT_TRANSFER_FEE_THB", 30.0, "Bank transfer fee taken from each payout."),
 )
 
 
@@ -88,6 +133,17 @@ class Settings:
     # production mode
     cookie_secret_file: Path
     lake_snapshot_check_s: float
+    # payments (issue 9)
+    recon_amount_tolerance_thb: float
+    recon_amount_tolerance_pct: float
+    recon_fee_tolerance_thb: float
+    recon_grace_business_days: int
+    cod_remit_limit_days: int
+    counter_credit_lag_days: int
+    write_off_approval_thb: float
+    payout_return_window_days: int
+    payout_min_thb: float
+    payout_transfer_fee_thb: float
 
     @property
     def lake_dir(self) -> Path:

@@ -76,3 +76,67 @@ PAYOUT_STATUSES: tuple[str, ...] = ("scheduled", "paid", "held", "failed")
 
 # The branch network.
 BRANCH_TYPES: tuple[str, ...] = ("post_office", "licensed_post_office", "counter", "shop")
+
+# ---------------------------------------------------------------- payments (issue 9)
+# The three money rails that reconciliation follows (dashboard/payments/recon.py).
+PAYMENT_RAILS: tuple[str, ...] = ("gateway", "counter", "cod")
+# Every break the reconciliation engine classifies (warehouse/sql/payments/breaks.sql);
+# catalog keys payments.class.<code>.
+BREAK_CLASSES: tuple[str, ...] = (
+    "missing_settlement",
+    "late_settlement",
+    "amount_mismatch",
+    "duplicate_payment",
+    "orphan_settlement",
+    "orphan_credit",
+    "fee_variance",
+    "unfunded_batch",
+    "cod_not_remitted",
+    "refund_without_charge",
+    "chargeback",
+)
+# A reconciliation case's states (ops table pay_case).
+CASE_STATUSES: tuple[str, ...] = ("open", "pending_approval", "resolved", "closed_by_data")
+CASE_OPEN_STATUSES: tuple[str, ...] = ("open", "pending_approval")
+# How an officer resolves a case; catalog keys payments.resolution.<code>.
+RESOLUTION_CODES: tuple[str, ...] = (
+    "matched_by_hand",
+    "refunded",
+    "written_off",
+    "escalated",
+    "not_a_break",
+)
+# Why a case closed itself on a rerun (the data resolved it); payments.closed_reason.<code>.
+CLOSED_BY_DATA_REASONS: tuple[str, ...] = (
+    "settlement_arrived",
+    "amount_corrected",
+    "credit_arrived",
+    "remittance_arrived",
+    "record_matched",
+    "no_longer_found",
+)
+# Counter bill payments: what the bank says the buyer used.
+COUNTER_CHANNELS: tuple[str, ...] = ("counter", "atm", "internet", "mobile")
+# Why a bank returned a payout (payout_returns feed).
+PAYOUT_RETURN_REASONS: tuple[str, ...] = (
+    "account_closed",
+    "invalid_account",
+    "name_mismatch",
+    "account_frozen",
+    "other",
+)
+# Why a seller's payout is held; catalog keys payments.hold.<code>. The first ones an
+# officer places by hand, the others the payout run derives (the lake, the queue, a return).
+MANUAL_HOLD_REASONS: tuple[str, ...] = ("investigation", "seller_request", "documents", "other")
+AUTOMATIC_HOLD_REASONS: tuple[str, ...] = (
+    "open_break",
+    "chargeback",
+    "returned_parcel",
+    "bad_bank_account",
+    "shared_bank_account",
+    "seller_suspended",
+    "bank_returned",
+)
+HOLD_REASONS: tuple[str, ...] = (*MANUAL_HOLD_REASONS, *AUTOMATIC_HOLD_REASONS)
+# A payout's state on the payouts page (the next run's view of a seller).
+PAYOUT_SCHEDULE_STATUSES: tuple[str, ...] = ("scheduled", "held", "below_minimum")

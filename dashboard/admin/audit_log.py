@@ -60,6 +60,18 @@ ACTIONS: tuple[str, ...] = (
     "onboarding.listing.reject",
     "onboarding.listing.request_changes",
     "onboarding.export.decisions",
+    # Payments (issue 9): reconciliation runs and the exception queue's steps.
+    "payments.recon.run",
+    "payments.case.assign",
+    "payments.case.comment",
+    "payments.case.resolve",
+    "payments.case.request_write_off",
+    "payments.case.approve_write_off",
+    "payments.case.reject_write_off",
+    "payments.hold.place",
+    "payments.hold.release",
+    "payments.hold.bank_return",
+    "payments.payout.run",
 )
 # The page shows the newest entries up to this many; the CSV export has them all.
 ROWS_SHOWN = 500

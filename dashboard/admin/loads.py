@@ -190,6 +190,12 @@ def run_loads(
             session_id=session_id,
             settings=settings,
         )
+    # payments (issue 9): a load may settle, credit or raise breaks; reconcile after it.
+    from dashboard.payments import recon
+
+    loaded = {r.feed for r in results if r.status == "loaded"}
+    if loaded:
+        recon.after_load(actor, loaded, settings=settings, session_id=session_id)
     return results
 
 

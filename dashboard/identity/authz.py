@@ -36,6 +36,11 @@ ALL_PROVINCE_ACTORS = frozenset({"admin", SYSTEM_ROLE})
 # Onboarding: the provincial offices act (admins anywhere); the ministry only reads.
 ONBOARDING_ACTORS = frozenset({"provincial_officer", "admin", SYSTEM_ROLE})
 ONBOARDING_VIEWERS = ONBOARDING_ACTORS | {"ministry"}
+# Payments (issue 9): payments officers and admins act, nationally; branch managers see
+# the COD custody of their branch or region only (dashboard.payments.custody).
+PAYMENTS_ACTORS = frozenset({"payments_officer", "admin", SYSTEM_ROLE})
+PAYMENTS_VIEWERS = PAYMENTS_ACTORS
+COD_CUSTODY_VIEWERS = PAYMENTS_ACTORS | {"branch_manager"}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from etl.demo import calendar, listings, logistics, orders, payouts, sellers, settlements
+from etl.demo import payments as payment_rails
 from etl.demo.common import DAY_S, day, thb, ts
 from etl.demo.world import World, build_world
 from etl.reference import build_dim_date, build_reference, write_reference
@@ -163,6 +164,7 @@ def build_demo(
             "fct_order_item",
             "fct_settlement",
             "fct_tracking_event",
+            "fct_payment",  # payments (issue 9): the held-back day's gateway log
         )
     }
     recent_app = (pl.col("submitted_at") >= lake_cut_s) | (pl.col("updated_at") >= lake_cut_s)
@@ -206,6 +208,18 @@ def build_demo(
         con.execute("begin")
         rows["fct_payout"] = insert(con, "fct_payout", payout_df.filter(~late))
         con.execute("commit")
+        # payments (issue 9): counter, COD and bank rails, planted breaks and their manifest.
+        cut_date = calendar.to_date(lake_cut_s // DAY_S)
+        payment_rails.build(con, seed, cut_date, settings.inbox_dir / "demo")
+        if write_feeds:
+            payment_files = payment_rails.write_feeds(
+                con,
+                cut_date,
+                settings.inbox_dir / "demo",
+                to_lake(pl.concat(feed.pop("fct_payment"))),
+                to_lake(pl.concat(feed["fct_settlement"])),
+            )
+        feed.pop("fct_payment", None)
 
     summary = DemoSummary(scale, seed, calendar.to_date(start_day), calendar.to_date(end_day), rows)
     if write_feeds:
@@ -215,6 +229,7 @@ def build_demo(
         frames["dim_listing"] = to_lake(feed_listings)
         frames["dim_branch"] = ref["dim_branch"]
         summary.feed_files = _write_feeds(frames, settings.inbox_dir / "demo", seed)
+        summary.feed_files += payment_files
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -236,9 +251,9 @@ def _write_month(
     lake_orders = order_df.filter(in_lake)
     lake_ids = lake_orders["order_id"]
     items = o.items
-    pay = orders.payment_frame(w, o, after, money).filter(
-        pl.col("order_id").is_in(lake_ids.implode())
-    )
+    all_pay = orders.payment_frame(w, o, after, money)
+    pay = all_pay.filter(pl.col("order_id").is_in(lake_ids.implode()))
+    feed["fct_payment"].append(all_pay.filter(~pl.col("order_id").is_in(lake_ids.implode())))
     settle = settlements.settlement_frame(pay, hol)
     events = sh.events.filter(pl.col("event_at") < w.cutoff_s)
     lake_track = sh.static.filter(pl.col("_ordered_s") < cut)

@@ -22,9 +22,13 @@ def fee_and_vat(gross: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def settlement_frame(payments: pl.DataFrame, bank_holidays: np.ndarray) -> pl.DataFrame:
-    """A line per successful charge/refund/chargeback, settled T+1 or T+2 working days."""
+    """A line per successful charge/refund/chargeback, settled T+1 or T+2 working days.
+
+    Counter bill payments are not on a gateway's report: the bank's bill-payment file
+    carries them (etl/demo/payments.py)."""
     p = payments.filter(
         (pl.col("status") == "success")
+        & (pl.col("channel") != "counter")
         & pl.col("gateway").is_in(list(SETTLEMENT_LAG))
         & pl.col("txn_type").is_in(["charge", "refund", "chargeback"])
     )

@@ -95,7 +95,21 @@ def _read_csv(path: Path, feed: Feed) -> pl.DataFrame:
         raise
     except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
         raise FeedReadError(path, f"not a readable CSV file: {_first_line(exc)}") from None
-    return df.rename({c: c.strip() for c in df.columns}).with_row_index(LINE, offset=2)
+    df = df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+    return _rename_aliases(df, feed).with_row_index(LINE, offset=2)
+
+
+def _rename_aliases(df: pl.DataFrame, feed: Feed) -> pl.DataFrame:
+    """Headers a column also arrives under (payments, issue 9: Thai bank exports) renamed to
+    the column's own header; the first alias present wins."""
+    renames = {}
+    for col in feed.columns:
+        if col.header in df.columns:
+            continue
+        alias = next((a for a in col.aliases if a in df.columns and a not in renames), None)
+        if alias is not None:
+            renames[alias] = col.header
+    return df.rename(renames) if renames else df
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -173,6 +187,18 @@ def _read_jsonl(path: Path) -> pl.DataFrame:
     return df.with_row_index(LINE, offset=1)
 
 
+def _read_counter(path: Path, feed: Feed) -> pl.DataFrame:
+    # payments (issue 9): the fixed-width bill-payment file lives in its own module.
+    from etl.feeds.fixed_width import read_bill_payment
+
+    if sniff_binary(path):
+        raise FeedReadError(path, "binary content, not a fixed-width text file")
+    try:
+        return read_bill_payment(_decode(path, feed.encodings))
+    except ValueError as exc:
+        raise FeedReadError(path, str(exc)) from None
+
+
 def read_feed(path: Path, feed: Feed) -> pl.DataFrame:
     """The file's records with a ``_line`` column; raises FeedReadError when unreadable."""
     fmt = file_format(path)
@@ -192,6 +218,7 @@ def read_feed(path: Path, feed: Feed) -> pl.DataFrame:
         "xlsx": lambda: _read_xlsx(path),
         "json": lambda: _read_track_json(path),
         "jsonl": lambda: _read_jsonl(path),
+        "txt": lambda: _read_counter(path, feed),
     }[fmt]
     df = reader()
     if feed.in_words:

@@ -25,6 +25,8 @@ class Column:
     source: str | None = None  # header in the file when it differs from the lake name
     non_negative: bool = False
     choices: tuple[str, ...] | None = None
+    # Other headers the same column arrives under (a bank's Thai export); read as `header`.
+    aliases: tuple[str, ...] = ()
 
     @property
     def header(self) -> str:
@@ -146,6 +148,8 @@ SETTLEMENTS = Feed(
         C("refunded_thb", "decimal", source="refunded_amount", non_negative=True),
         C("status", "text", required=True),
         C("currency", "text", required=True),
+        # payments (issue 9): withholding tax the gateway deducted from the fee, if any.
+        C("withholding_thb", "decimal", source="withholding_amount", non_negative=True),
     ),
     constants={"source_file": "<file name>"},
 )
@@ -300,6 +304,130 @@ BRANCH_MASTER = Feed(
     constants={"source": "<file name>"},
 )
 
+# ---------------------------------------------------------------- payments (issue 9)
+# The money rails beside the settlement report (docs/feeds.md, "Payments feeds").
+PAYMENTS = Feed(
+    name="payments",
+    title="Gateway transaction log (charges, refunds, chargebacks)",
+    table="fct_payment",
+    key=("transaction_id",),
+    formats=("csv", "parquet"),
+    patterns=("*gateway_payments*.csv", "*gateway_payments*.parquet", "payments*.csv"),
+    columns=(
+        C("transaction_id", "id", required=True),
+        C("order_id", "id", required=True),
+        C("gateway", "text", required=True),
+        C("channel", "text", required=True, choices=vocab.PAYMENT_CHANNELS),
+        C("txn_type", "text", required=True, choices=TXN_TYPES),
+        C("status", "text", required=True, choices=("success", "failed", "pending")),
+        C("failure_reason"),
+        C("created_at", "timestamp", required=True),
+        C("paid_at", "timestamp"),
+        C("amount_thb", "decimal", required=True, source="amount", non_negative=True),
+        C("currency", "text", required=True),
+    ),
+)
+
+# A bank's bill-payment file is fixed width; the reader (readers._read_counter) checks the
+# trailer against the details and hands the details on as these text fields.
+COUNTER_PAYMENTS = Feed(
+    name="counter_payments",
+    title="Counter bill payments (bank fixed-width file)",
+    table="fct_counter_payment",
+    key=("bank_code", "bank_ref"),
+    formats=("txt",),
+    patterns=("*counter*.txt", "*billpay*.txt", "*bill_payment*.txt"),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("bank_code", "id", required=True),
+        C("bank_ref", "id", required=True),
+        C("paid_at", "timestamp", required=True),
+        C("ref1", "id", required=True),
+        C("ref2", "id"),
+        C("customer_name"),
+        C("counter_branch_code", "id"),
+        C("counter_channel", "text", required=True, choices=vocab.COUNTER_CHANNELS),
+        C("amount_thb", "decimal", required=True, non_negative=True),
+        C("file_on", "date", required=True),
+    ),
+    constants={"source_file": "<file name>"},
+)
+
+COD_REMITTANCES = Feed(
+    name="cod_remittances",
+    title="COD remittances by branch",
+    table="fct_cod_remittance",
+    key=("tracking_no",),
+    formats=("csv",),
+    patterns=("*cod_remittance*.csv", "*cod-remittance*.csv"),
+    columns=(
+        C("tracking_no", "id", required=True),
+        C("branch_code", "id", required=True),
+        C("amount_thb", "decimal", required=True, source="amount", non_negative=True),
+        C("collected_at", "timestamp", required=True),
+        C("remitted_at", "timestamp", required=True),
+        C("deposit_ref", "id", required=True),
+    ),
+    constants={"source_file": "<file name>"},
+)
+
+BANK_STATEMENT = Feed(
+    name="bank_statement",
+    title="Bank statement credits (bank CSV export, Thai or English headers)",
+    table="fct_bank_credit",
+    key=("bank_txn_id",),
+    formats=("csv",),
+    patterns=("*statement*.csv",),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("bank_txn_id", "id", required=True, aliases=("เลขที่รายการ",)),
+        C("account_no", "digits", required=True, aliases=("เลขที่บัญชี",)),
+        C("value_on", "date", required=True, aliases=("วันที่มีผล", "วันที่")),
+        C(
+            "amount_thb",
+            "decimal",
+            required=True,
+            source="amount",
+            non_negative=True,
+            aliases=("จำนวนเงิน", "เงินเข้า", "ฝาก"),
+        ),
+        C("reference", "id", aliases=("เลขที่อ้างอิง", "อ้างอิง")),
+        C("description", aliases=("รายละเอียด", "รายการ")),
+    ),
+    constants={"source_file": "<file name>"},
+)
+
+PAYOUT_RETURNS = Feed(
+    name="payout_returns",
+    title="Payouts the bank returned",
+    table="fct_payout_return",
+    key=("payout_id",),
+    formats=("csv",),
+    patterns=("*payout_return*.csv", "*payout-return*.csv"),
+    columns=(
+        C("payout_id", "id", required=True),
+        C("returned_on", "date", required=True),
+        C("amount_thb", "decimal", required=True, source="amount", non_negative=True),
+        C("bank_code", "id"),
+        C("bank_account_no", "digits"),
+        C("reason_code", "text", required=True, choices=vocab.PAYOUT_RETURN_REASONS),
+        C("reason_text"),
+    ),
+    constants={"source_file": "<file name>"},
+)
+PAYMENT_FEEDS: tuple[Feed, ...] = (
+    PAYMENTS,
+    COUNTER_PAYMENTS,
+    COD_REMITTANCES,
+    BANK_STATEMENT,
+    PAYOUT_RETURNS,
+)
+# ---------------------------------------------------------------- end payments
+
 # Load order inside one call: a feed's references are loaded before it.
 FEEDS: tuple[Feed, ...] = (
     BRANCH_MASTER,
@@ -311,11 +439,18 @@ FEEDS: tuple[Feed, ...] = (
     PAYOUTS,
     TRACKING_API,
     TRACKING_JSONL,
+    *PAYMENT_FEEDS,  # payments (issue 9): after the orders, payouts and tracking they refer to
 )
 FEEDS_BY_NAME = {f.name: f for f in FEEDS}
 # Name patterns are tried most specific first ("order_items" also matches "*orders*"? no,
 # but "orders_items" style names would): items before orders.
 _DETECT_ORDER = (
+    # payments (issue 9): before orders and payouts, whose patterns would also match
+    COUNTER_PAYMENTS,
+    COD_REMITTANCES,
+    BANK_STATEMENT,
+    PAYOUT_RETURNS,
+    PAYMENTS,
     ORDER_ITEMS,
     ORDERS,
     SETTLEMENTS,
@@ -328,12 +463,19 @@ _DETECT_ORDER = (
 )
 
 
+def _alias_headers(feed: Feed, present: set[str]) -> set[str]:
+    """The headers a file's aliases stand for (payments, issue 9: Thai bank headers)."""
+    return {c.header for c in feed.columns if present & set(c.aliases)}
+
+
 class UnknownFeed(ValueError):
     """The file's name and header match no feed."""
 
 
 # The file types some feed reads (an upload of any other type is refused).
-FEED_FILE_SUFFIXES = frozenset({".csv", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx"})
+FEED_FILE_SUFFIXES = frozenset(
+    {".csv", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx", ".txt"}  # .txt: counter files
+)
 
 
 def file_format(path: Path) -> str:
@@ -361,12 +503,14 @@ def detect_by_name(path: Path) -> Feed | None:
 def detect_by_header(headers: list[str], fmt: str) -> Feed | None:
     """The feed whose required headers the file carries (most required columns wins)."""
     present = {h.strip().lstrip("\ufeff") for h in headers}
-    # Sheets: a feed read in words also knows its columns by their Thai and English headers.
+    # Sheets: a feed read in words also knows its columns by their Thai and English headers;
+    # payments: a column's aliases (a bank's Thai headers) stand for it.
     worded = present | {f for h in present if (f := field_of(h))}
     candidates = [
         f
         for f in _DETECT_ORDER
-        if fmt in f.formats and f.required_headers <= (worded if f.in_words else present)
+        if fmt in f.formats
+        and f.required_headers <= (worded if f.in_words else present) | _alias_headers(f, present)
     ]
     if not candidates:
         return None

@@ -387,6 +387,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "applications": (_thai_ids, _postal("subdistrict_code", "postal_code"), _bank_account),
     "listings": (_known("seller_id", "dim_seller", "seller_id", "unknown_seller"),),
     "branch_master": (_postal("subdistrict_code", "postal_code"), _in_thailand),
+    # payments (issue 9). Counter payments and bank credits for unknown orders are loaded:
+    # they are the orphans reconciliation must show, not bad rows.
+    "payments": (_currency, _known("order_id", "fct_order", "order_id", "unknown_order")),
+    "cod_remittances": (
+        _s10,
+        _known("branch_code", "dim_branch", "branch_code", "unknown_branch"),
+    ),
 }
 
 

@@ -44,6 +44,11 @@ def app_template(
             auth.sign_in("demo.officer", made["demo.officer"][1], session_id="seed"),
             auth.sign_in("demo.phangnga", made["demo.phangnga"][1], session_id="seed"),
         )
+        # payments (issue 9): the exception queue as `postmart demo` leaves it.
+        from dashboard.identity.user import CLI_ACTOR
+        from dashboard.payments import recon
+
+        recon.run(CLI_ACTOR)
         ops.dispose_all()
     ops_db.checkpoint(path)
     return AppTemplate(path, made, seeded)

@@ -25,12 +25,20 @@ TIMEOUT_S = 60
 # than read from dashboard.authz, so a change to the rules has to change this test too.
 EVERYONE = ["home", "my_account"]
 ONBOARDING = ["applications", "application_import", "listings", "office"]
+PAYMENTS = [
+    "payment_health",
+    "settlement",
+    "reconciliation",
+    "exception_queue",
+    "payouts",
+    "cod_custody",
+]  # payments (issue 9)
 ROLE_PAGES = {
     "ministry": ["home", "office", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": EVERYONE,
-    "payments_officer": EVERYONE,
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "branch_manager": ["home", "cod_custody", "my_account"],
+    "payments_officer": ["home", *PAYMENTS, "my_account"],
+    "admin": ["home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log"],
 }
 
 

@@ -28,12 +28,20 @@ DATA_SELECTORS = [
 ]
 NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
 ONBOARDING = ["applications", "application_import", "listings", "office"]
+PAYMENTS = [
+    "payment_health",
+    "settlement",
+    "reconciliation",
+    "exception_queue",
+    "payouts",
+    "cod_custody",
+]  # payments (issue 9)
 ROLE_PAGES = {
     "ministry": ["home", "office", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": ["home", "my_account"],
-    "payments_officer": ["home", "my_account"],
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "branch_manager": ["home", "cod_custody", "my_account"],
+    "payments_officer": ["home", *PAYMENTS, "my_account"],
+    "admin": ["home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log"],
 }
 
 
@@ -175,7 +183,9 @@ def test_language_switch_changes_the_ui(server: Server, page) -> None:
     page.get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="My account").wait_for(state="visible")
     wait_idle(page)
-    assert nav_titles(page) == ["Home", "My account"]
+    assert nav_titles(page) == [
+        i18n.translate(f"nav.{p}", "en") for p in ROLE_PAGES["payments_officer"]
+    ]
     screenshot(page, "07-english")
     page.locator(NAV_LINKS, has_text="Home").click()
     page.get_by_role("heading", name="Home").wait_for(state="visible")

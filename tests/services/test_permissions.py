@@ -16,13 +16,22 @@ from warehouse.settings import Settings
 
 ROLES = ("ministry", "provincial_officer", "branch_manager", "payments_officer", "admin")
 ONBOARDING = ["applications", "application_import", "listings", "office"]
-ALL_PAGES = ("home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log")
+# payments (issue 9)
+PAYMENTS = [
+    "payment_health",
+    "settlement",
+    "reconciliation",
+    "exception_queue",
+    "payouts",
+    "cod_custody",
+]
+ALL_PAGES = ("home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log")
 PAGES_OF = {
     "ministry": ["home", "office", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": ["home", "my_account"],
-    "payments_officer": ["home", "my_account"],
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "branch_manager": ["home", "cod_custody", "my_account"],
+    "payments_officer": ["home", *PAYMENTS, "my_account"],
+    "admin": ["home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log"],
 }
 
 

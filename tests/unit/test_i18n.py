@@ -144,6 +144,17 @@ def _dynamic_keys() -> dict[str, list[str]]:
             f"onboarding.listing.status.{s}" for s in vocab.LISTING_QUEUE_STATUSES
         ],
         "listing decisions": [f"onboarding.listing.decision.{d}" for d in listings.DECISIONS],
+        # payments (issue 9)
+        "break classes": [f"payments.class.{c}" for c in vocab.BREAK_CLASSES],
+        "payment rails": [f"payments.rail.{r}" for r in (*vocab.PAYMENT_RAILS, "bank")],
+        "case statuses": [f"payments.case_status.{s}" for s in vocab.CASE_STATUSES],
+        "case resolutions": [f"payments.resolution.{r}" for r in vocab.RESOLUTION_CODES],
+        "payment channels": [f"payments.channel.{c}" for c in vocab.PAYMENT_CHANNELS],
+        "hold reasons": [f"payments.hold.{c}" for c in vocab.HOLD_REASONS],
+        "payout statuses": [f"payments.payout_status.{s}" for s in vocab.PAYOUT_SCHEDULE_STATUSES],
+        "case closed reasons": [
+            f"payments.closed_reason.{r}" for r in vocab.CLOSED_BY_DATA_REASONS
+        ],
         "categories": [f"listings.categories.{c}" for c in vocab.CATEGORIES],
         "load statuses": [f"loads.status.{s}" for s in ("loaded", "already_loaded", "failed")],
         # production mode

@@ -1,4 +1,4 @@
--- Payment health, national, for ($start, $end].
+-- Payment health, national (the payments officer's home, dashboard/payments/home.py), for ($start, $end].
 -- grain: one row.
 -- Success rate: charges that succeeded among charges that succeeded or failed (pending
 -- charges have no outcome yet). Settled net: settlement lines settled in the window.

@@ -1,0 +1,1 @@
+"""Payments (issue 9): reconciliation of the money rails, its cases, payment health."""

@@ -1,0 +1,46 @@
+"""`postmart recon …`: the reconciliation engine from the command line (as the system)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from etl.cli import CommandError
+from warehouse.settings import Settings
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.payments import recon
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        raise CommandError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    print(recon.run(CLI_ACTOR, as_of=as_of).text())
+    return 0
+
+
+def after_load() -> None:
+    """`postmart etl load` then reconciles (the loads it made are in the lake already)."""
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.payments import recon
+
+    result = recon.after_load(CLI_ACTOR, None)
+    if result is not None:
+        print(result.text())
+
+
+def after_demo(settings: Settings) -> None:
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.payments import recon
+
+    print(recon.run(CLI_ACTOR, settings=settings).text())
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("recon", help="reconcile the money rails; keep the exception queue")
+    recon_sub = p.add_subparsers(dest="recon_command", required=True)
+    r = recon_sub.add_parser("run", help="find every break and bring the cases in step")
+    r.add_argument("--as-of", help="the day to reconcile as of (default: newest payment day)")
+    r.set_defaults(func=_cmd_run)

@@ -1,0 +1,95 @@
+"""AppTests of the payments pages: the reconciliation statement and the exception queue,
+for the payments officer and the admin; a case resolved from the queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import i18n
+from tests.app.helpers import account_of, signed_in_app
+
+
+def th(key: str, **params: object) -> str:
+    return i18n.translate(key, "th", **params)
+
+
+def _open(at, page: str):
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("role", ["payments_officer", "admin"])
+def test_reconciliation_shows_the_statement_and_the_breaks(app_env, demo_accounts, role) -> None:
+    at = _open(signed_in_app(*account_of(demo_accounts, role)), "reconciliation")
+    assert at.title[0].value == th("nav.reconciliation")
+    headings = [s.value for s in at.subheader]
+    assert th("payments.by_payment_day") in headings
+    assert th("payments.breaks_by_age") in headings
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[th("payments.col.residual_thb")] == "฿0.00"
+    assert metrics[th("payments.money_at_risk")] != "฿0.00"
+
+
+def test_reconciliation_rail_comes_from_the_url(app_env, demo_accounts) -> None:
+    at = signed_in_app(*account_of(demo_accounts, "payments_officer"))
+    at.query_params["rail"] = "cod"
+    at = _open(at, "reconciliation")
+    assert at.selectbox(key="recon_rail").value == "cod"
+
+
+def test_exception_queue_resolves_a_case(app_env, demo_accounts) -> None:
+    at = _open(signed_in_app(*account_of(demo_accounts, "payments_officer")), "exception_queue")
+    assert at.title[0].value == th("nav.exception_queue")
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    case_id = int(table[th("payments.col.case_id")].iloc[0])
+    at.session_state["case_open"] = case_id
+    at.run()
+    at.selectbox(key="case_resolution").select("refunded")
+    at.text_area(key="case_note").input("refunded by 2C2P on 2 Dec")
+    submit = next(b for b in at.button if b.label == th("payments.resolve"))
+    submit.click().run()
+    assert not at.exception, at.exception
+    assert any(th("payments.resolved", case_id=case_id) in s.value for s in at.success)
+    remaining = at.dataframe[0].value[th("payments.col.case_id")].tolist()
+    assert case_id not in remaining
+
+
+def test_exception_queue_filter_lives_in_the_url(app_env, demo_accounts) -> None:
+    at = signed_in_app(*account_of(demo_accounts, "admin"))
+    at.query_params["class"] = "chargeback"
+    at = _open(at, "exception_queue")
+    assert at.selectbox(key="q_class").value == "chargeback"
+    classes = set(at.dataframe[0].value[th("payments.col.break_class")])
+    assert classes == {th("payments.class.chargeback")}
+
+
+def test_cod_custody_for_a_branch_manager_and_an_officer(app_env, demo_accounts) -> None:
+    for role in ("branch_manager", "payments_officer"):
+        at = _open(signed_in_app(*account_of(demo_accounts, role)), "cod_custody")
+        assert at.title[0].value == th("nav.cod_custody")
+        labels = [m.label for m in at.metric]
+        assert th("payments.col.overdue_thb") in labels
+
+
+@pytest.mark.parametrize("page", ["payment_health", "settlement"])
+def test_health_and_settlement_pages_render(app_env, demo_accounts, page) -> None:
+    at = _open(signed_in_app(*account_of(demo_accounts, "payments_officer")), page)
+    assert at.title[0].value == th(f"nav.{page}")
+    assert len(at.dataframe) >= 1
+
+
+def test_payouts_page_holds_and_releases_a_seller(app_env, demo_accounts) -> None:
+    at = _open(signed_in_app(*account_of(demo_accounts, "payments_officer")), "payouts")
+    assert at.title[0].value == th("nav.payouts")
+    seller = at.dataframe[0].value[th("payments.col.seller_id")].iloc[0]
+    at.text_input(key="hold_seller").input(seller)
+    at.text_input(key="hold_note").input("ตรวจสอบคำร้องเรียน")
+    next(b for b in at.button if b.label == th("payments.place_hold")).click().run()
+    assert not at.exception, at.exception
+    assert any(th("payments.hold_placed", seller=seller) in s.value for s in at.success)
+    at.text_input(key="release_reason").input("ตรวจแล้วไม่พบปัญหา")
+    next(b for b in at.button if b.label == th("payments.release_hold")).click().run()
+    assert any("payments" not in s.value for s in at.success)
+    assert not at.exception, at.exception

@@ -1,0 +1,194 @@
+"""Payments benchmark (``make bench``): reconciliation and the payments pages' data work.
+
+Measured, printed as one table, not asserted (issue 9, item 7):
+
+- full reconciliation from scratch (the breaks query and opening every case);
+- the ceiling: a bare DuckDB join of payments to settlement lines on their key, no
+  classification;
+- the common approach: the same matching done with pandas merges (tables already in
+  memory: only the matching is timed, which flatters pandas);
+- incremental: a rerun after one day's settlement file is loaded;
+- each payments page's data work, warm (the second of two calls).
+
+The lake is the demo in ``POSTMART_PAYMENTS_BENCH_DATA_DIR`` (a folder made by
+``POSTMART_DATA_DIR=... postmart demo --scale medium``), copied first; without it a small
+demo is built in a temporary folder. Targets: full run ≤ 3× the ceiling and ≥ 3× faster
+than pandas; incremental ≤ 10 s; page data work ≤ 500 ms warm (on the large demo).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import time
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from dashboard.identity.user import CLI_ACTOR
+from dashboard.payments import cases, custody, health, payouts, recon, statement
+from etl.load.loader import load_files
+from tests.lake_catalogs import copy_lake_files
+from tests.ops_db import copy_sqlite, migrated_sqlite
+from warehouse import ops
+from warehouse.lake import OVERRIDE_DATA_PATH_ENV, connect_reader
+from warehouse.settings import Settings, load_settings
+
+pytestmark = pytest.mark.bench
+
+
+def _timed(call: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = call()
+    return time.perf_counter() - t0, out
+
+
+def _warm(call: Callable[[], object]) -> float:
+    call()
+    return _timed(call)[0]
+
+
+@pytest.fixture(scope="module")
+def bench_lake(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    given = os.environ.get("POSTMART_PAYMENTS_BENCH_DATA_DIR")
+    work = tmp_path_factory.mktemp("pay_bench") / "data"
+    work.mkdir()
+    if given:
+        source = load_settings({"POSTMART_DATA_DIR": given})
+        copy_lake_files(source, work)
+        shutil.copytree(source.inbox_dir, work / "inbox", dirs_exist_ok=True)
+        os.environ[OVERRIDE_DATA_PATH_ENV] = "1"
+    else:
+        from etl.demo import build_demo
+
+        build_demo(
+            load_settings({"POSTMART_DATA_DIR": str(work)}), scale="small", log=lambda _m: None
+        )
+    template = migrated_sqlite(tmp_path_factory.mktemp("pay_bench_ops") / "ops.sqlite")
+    url = copy_sqlite(template, work / "ops.sqlite")
+    settings = dataclasses.replace(load_settings({"POSTMART_DATA_DIR": str(work)}), ops_db_url=url)
+    return settings
+
+
+def _pandas_matching(con) -> float:
+    """The gateway and counter matching as a pandas shop writes it: merges and masks."""
+    pay = con.execute(
+        "select transaction_id, order_id, channel, txn_type, status, paid_at, amount_thb "
+        "from fct_payment"
+    ).df()
+    lines = con.execute(
+        "select transaction_id, settlement_batch_id, merchant_order_ref, gross_thb, fee_thb, "
+        "fee_vat_thb, net_thb, settled_on from fct_settlement"
+    ).df()
+    credits = con.execute("select reference, amount_thb, value_on from fct_bank_credit").df()
+    counter = con.execute("select ref1, amount_thb, paid_at from fct_counter_payment").df()
+    ship = con.execute(
+        "select tracking_no, order_id, cod_amount_thb, delivered_at from fct_shipment "
+        "where is_cod and delivered_at is not null"
+    ).df()
+    remit = con.execute("select tracking_no, amount_thb from fct_cod_remittance").df()
+    t0 = time.perf_counter()
+    ok = pay[(pay.status == "success") & pay.txn_type.isin(["charge", "refund", "chargeback"])]
+    gw = ok[~ok.channel.isin(["counter", "cod"])]
+    by_txn = lines.groupby("transaction_id", as_index=False).agg(
+        gross=("gross_thb", "sum"), settled_on=("settled_on", "min")
+    )
+    m = gw.merge(by_txn, on="transaction_id", how="left", indicator=True)
+    _missing = m[m["_merge"] == "left_only"]
+    both = m[m["_merge"] == "both"]
+    _mismatch = both[(both.gross.astype(float).abs() - both.amount_thb.astype(float)).abs() > 0.5]
+    orphans = lines.merge(pay[["transaction_id"]], on="transaction_id", how="left", indicator=True)
+    _orphans = orphans[orphans["_merge"] == "left_only"]
+    batch = lines.groupby("settlement_batch_id", as_index=False).agg(net=("net_thb", "sum"))
+    fb = batch.merge(credits, left_on="settlement_batch_id", right_on="reference", how="left")
+    _unfunded = fb[fb.reference.isna() & (fb.net.astype(float) > 0)]
+    cnt = ok[ok.channel == "counter"].merge(
+        counter.groupby("ref1", as_index=False).first(),
+        left_on="order_id",
+        right_on="ref1",
+        how="left",
+    )
+    _counter_missing = cnt[cnt.ref1.isna()]
+    cod = ship.merge(remit, on="tracking_no", how="left")
+    _cod_missing = cod[cod.amount_thb.isna()]
+    coll = ok[(ok.txn_type == "charge") & ~ok.channel.isin(["counter", "cod"])][["order_id"]]
+    allc = (
+        pd.concat([coll, counter.rename(columns={"ref1": "order_id"})[["order_id"]]])
+        .assign(n=1)
+        .groupby("order_id")
+        .n.sum()
+    )
+    _dups = allc[allc > 1]
+    return time.perf_counter() - t0
+
+
+def test_payments_bench(bench_lake: Settings, capsys) -> None:
+    settings = bench_lake
+    rows: list[tuple[str, float, str]] = []
+    con = connect_reader(settings)
+    try:
+        n_pay = con.execute("select count(*) from fct_payment").fetchone()[0]
+        n_orders = con.execute("select count(*) from fct_order").fetchone()[0]
+        query_s, (as_of, breaks) = _timed(lambda: recon.find_breaks(con, settings))
+        full_s, first = _timed(lambda: recon.run(CLI_ACTOR, settings=settings, con=con))
+        ceiling_s = min(
+            _timed(
+                lambda: con.execute(
+                    "select p.transaction_id, p.amount_thb, s.gross_thb from fct_payment p "
+                    "join fct_settlement s using (transaction_id)"
+                ).arrow()
+            )[0]
+            for _ in range(3)
+        )
+        pandas_s = _pandas_matching(con)
+        rerun_s, again = _timed(lambda: recon.run(CLI_ACTOR, settings=settings, con=con))
+    finally:
+        con.close()
+    rows += [
+        ("breaks query (DuckDB SQL, all classes)", query_s, f"{breaks.height:,} breaks"),
+        ("full reconciliation from scratch", full_s, f"{first.count_opened:,} cases opened"),
+        ("ceiling: bare DuckDB join payments ⋈ lines", ceiling_s, ""),
+        ("pandas merges (matching only)", pandas_s, ""),
+        ("rerun, nothing changed", rerun_s, f"changed={again.changed}"),
+    ]
+    day_file = next(iter(sorted((settings.inbox_dir / "demo").glob("settlements*.csv"))), None)
+    if day_file is not None:
+        load_files(day_file, settings=settings)
+        inc_s, inc = _timed(lambda: recon.run(CLI_ACTOR, settings=settings))
+        rows.append(
+            (
+                "incremental: after one day's settlement file",
+                inc_s,
+                f"{inc.count_opened} opened, {inc.count_closed} closed",
+            )
+        )
+    con = connect_reader(settings)
+    try:
+        pages = {
+            "reconciliation (statement + ageing)": lambda: (
+                statement.daily_statement(CLI_ACTOR, con, "gateway", settings=settings),
+                cases.ageing(CLI_ACTOR, settings=settings),
+            ),
+            "exception queue": lambda: cases.queue(CLI_ACTOR, settings=settings),
+            "payment health": lambda: health.health(CLI_ACTOR, con, settings=settings),
+            "settlement": lambda: health.settlement(CLI_ACTOR, con, settings=settings),
+            "COD custody": lambda: custody.custody(CLI_ACTOR, con, settings=settings),
+            "payouts (schedule)": lambda: payouts.schedule(CLI_ACTOR, con, settings=settings),
+        }
+        for name, call in pages.items():
+            rows.append((f"page data, warm: {name}", _warm(call), ""))
+    finally:
+        con.close()
+        ops.dispose_all()
+    with capsys.disabled():
+        print(f"\npayments bench: {n_orders:,} orders, {n_pay:,} payments, as of {as_of}")
+        print(f"{'item':<48}{'seconds':>10}  note")
+        for name, seconds, note in rows:
+            print(f"{name:<48}{seconds:>10.3f}  {note}")
+        print(
+            f"full / ceiling = {full_s / ceiling_s:.1f}x; pandas / breaks query = "
+            f"{pandas_s / query_s:.2f}x"
+        )
+    assert not again.changed

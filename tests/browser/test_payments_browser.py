@@ -1,0 +1,59 @@
+"""Payments end to end in Chromium: the payments officer opens the daily statement, goes to
+the exception queue, opens the oldest case and resolves it; the statement page still adds
+up. Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import i18n
+from dashboard.identity.user import CLI_ACTOR
+from tests.browser.helpers import (
+    BrowserEnv,
+    Server,
+    screenshot,
+    seeding,
+    select_table_row,
+    table_cell,
+)
+from tests.browser.test_browser import sign_in, wait_idle
+from tests.browser.test_onboarding_browser import choose, open_page, see
+
+pytestmark = pytest.mark.browser
+
+
+def th(key: str, **params: object) -> str:
+    return i18n.translate(key, "th", **params)
+
+
+@pytest.fixture(scope="module")
+def reconciled(browser_env: BrowserEnv, server: Server) -> Server:
+    """The session's server with the demo reconciled (the cases `postmart demo` leaves)."""
+    from dashboard.payments import recon
+
+    with seeding(browser_env):
+        recon.run(CLI_ACTOR)
+    return server
+
+
+def test_officer_follows_a_break_to_its_case_and_resolves_it(reconciled, browser_env, page) -> None:
+    sign_in(page, reconciled, "demo.payments", browser_env.passwords["demo.payments"])
+    open_page(page, "reconciliation")
+    see(page, th("payments.by_payment_day"))
+    see(page, th("payments.money_at_risk"))
+    screenshot(page, "60-reconciliation")
+
+    page.get_by_text(th("payments.open_queue"), exact=True).click()
+    page.get_by_role("heading", name=th("nav.exception_queue")).wait_for(state="visible")
+    wait_idle(page)
+    screenshot(page, "61-exception-queue")
+    case_id = int(table_cell(page, 0, column=1).replace(",", ""))
+    select_table_row(page, 0)
+    page.get_by_role("button", name=th("payments.resolve"), exact=True).wait_for(state="visible")
+    wait_idle(page)
+    choose(page, th("payments.resolution"), th("payments.resolution.refunded"))
+    page.get_by_label(th("payments.note")).last.fill("คืนเงินผู้ซื้อแล้ว 2 ธ.ค.")
+    page.get_by_role("button", name=th("payments.resolve"), exact=True).click()
+    see(page, th("payments.resolved", case_id=case_id))
+    wait_idle(page)
+    screenshot(page, "62-case-resolved")
