@@ -20,6 +20,7 @@ from dashboard import i18n
 from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
+from dashboard.logistics import cli as logistics_cli
 from dashboard.onboarding import cli as onboarding_cli
 from etl import cli as etl_cli
 from etl.cli import CommandError
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_demo(sub)
     admin_cli.register(sub)
     onboarding_cli.register(sub)
+    logistics_cli.register(sub)  # logistics
     return p
 
 

@@ -36,6 +36,8 @@ class PageSpec:
 
 _ONBOARDING_ACTORS = authz.ONBOARDING_ACTORS - {authz.SYSTEM_ROLE}
 _ONBOARDING_VIEWERS = authz.ONBOARDING_VIEWERS - {authz.SYSTEM_ROLE}
+_LOGISTICS_VIEWERS = authz.LOGISTICS_VIEWERS - {authz.SYSTEM_ROLE}
+_LOGISTICS_SUMMARY = frozenset({"ministry", "admin"})
 
 # In navigation order.
 PAGES: tuple[PageSpec, ...] = (
@@ -44,6 +46,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("application_import", "onboarding", ":material/post_add:", _ONBOARDING_ACTORS),
     PageSpec("listings", "onboarding", ":material/storefront:", _ONBOARDING_ACTORS),
     PageSpec("office", "onboarding", ":material/insights:", _ONBOARDING_VIEWERS),
+    # logistics
+    PageSpec("deliveries", "logistics", ":material/local_shipping:", _LOGISTICS_VIEWERS),
+    PageSpec("branch_performance", "logistics", ":material/leaderboard:", _LOGISTICS_VIEWERS),
+    PageSpec("delivery_map", "logistics", ":material/map:", _LOGISTICS_VIEWERS),
+    PageSpec("cold_chain", "logistics", ":material/ac_unit:", _LOGISTICS_VIEWERS),
+    PageSpec("delivery_summary", "logistics", ":material/public:", _LOGISTICS_SUMMARY),
     PageSpec("my_account", "account", ":material/account_circle:", authz.EVERYONE),
     PageSpec("users", "admin", ":material/manage_accounts:", authz.ADMINS),
     PageSpec("data_loads", "admin", ":material/upload_file:", authz.ADMINS),

@@ -57,6 +57,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours after signing in at which a session ends however active (sign in again).",
     ),
     Setting("REVIEW_TARGET_DAYS", 7, "Days an application may wait before it is overdue."),
+    # logistics
+    Setting(
+        "PICKUP_SLA_HOURS",
+        24.0,
+        "Hours a paid order may wait for its acceptance scan before it is pickup backlog.",
+    ),
+    Setting("MIN_BRANCH_SAMPLE", 30, "Fewest due shipments a branch needs to be ranked."),
+    Setting("ON_TIME_TARGET_PCT", 93.0, "On-time rate (percent) a branch must reach."),
+    Setting("EXCURSION_MINUTES", 30.0, "Minutes out of range that make a cold-chain excursion."),
 )
 
 
@@ -72,6 +81,10 @@ class Settings:
     session_idle_minutes: float
     session_absolute_hours: float
     review_target_days: int
+    pickup_sla_hours: float  # logistics
+    min_branch_sample: int
+    on_time_target_pct: float
+    excursion_minutes: float
 
     @property
     def lake_dir(self) -> Path:

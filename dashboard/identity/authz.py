@@ -36,6 +36,10 @@ ALL_PROVINCE_ACTORS = frozenset({"admin", SYSTEM_ROLE})
 # Onboarding: the provincial offices act (admins anywhere); the ministry only reads.
 ONBOARDING_ACTORS = frozenset({"provincial_officer", "admin", SYSTEM_ROLE})
 ONBOARDING_VIEWERS = ONBOARDING_ACTORS | {"ministry"}
+# Logistics: branch managers (their branch or postal region) and admins see the delivery
+# pages; the ministry reads a national summary only.
+LOGISTICS_VIEWERS = frozenset({"branch_manager", "admin", SYSTEM_ROLE})
+LOGISTICS_SUMMARY_VIEWERS = LOGISTICS_VIEWERS | {"ministry"}
 
 
 @dataclass(frozen=True)

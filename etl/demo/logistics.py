@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -16,6 +17,8 @@ from etl.demo import ids, vocab
 from etl.demo.common import DAY_S, HOUR_S, busday_add, choice, rng_for
 from etl.demo.orders import NEVER, AfterShipping, OrderChunk
 from etl.demo.world import World
+from etl.load import shipment_state
+from etl.reference.thai_holidays import write_public_holidays
 
 # Service standards in working days (low, high); COLD is the programme's own product.
 STANDARD = {
@@ -119,7 +122,12 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     t206 = _at(day1, 7.0, 1.5, rng)
     span = t206 - accepted
     t201 = accepted + (span * rng.uniform(0.06, 0.12, m)).astype(np.int64)
-    t211 = accepted + (span * rng.uniform(0.45, 0.65, m)).astype(np.int64)
+    # Through the origin mail centre, then (another centre) the destination one: each an
+    # arrival (211) and a departure (201), so dwell and the late items' segments show.
+    t211o = accepted + (span * rng.uniform(0.15, 0.25, m)).astype(np.int64)
+    t201o = t211o + (span * rng.uniform(0.05, 0.15, m)).astype(np.int64)
+    t211 = accepted + (span * rng.uniform(0.55, 0.7, m)).astype(np.int64)
+    t201d = t211 + (span * rng.uniform(0.05, 0.15, m)).astype(np.int64)
 
     receiver = np.array([f[0] for f in vocab.FIRST_NAMES])[
         rng.integers(0, len(vocab.FIRST_NAMES), m)
@@ -129,11 +137,16 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     ev: list[dict] = []
 
     def add(
-        mask: np.ndarray, code: str, at: np.ndarray, branch: np.ndarray | None, **extra
+        mask: np.ndarray,
+        code: str,
+        at: np.ndarray,
+        branch: np.ndarray | None,
+        centre_of: np.ndarray | None = None,
+        **extra,
     ) -> None:
         idx = np.flatnonzero(mask)
-        if branch is None:  # at the destination mail centre
-            mc = w.branch_mc[dest[idx]]
+        if branch is None:  # at the mail centre of centre_of's branch (the destination's)
+            mc = w.branch_mc[(dest if centre_of is None else centre_of)[idx]]
             loc, pc, bc = w.mc_name[mc], np.full(len(idx), None), np.full(len(idx), None)
         else:
             b = branch[idx]
@@ -156,7 +169,10 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     everyone = np.ones(m, dtype=bool)
     add(everyone, "103", accepted, origin)
     add(everyone, "201", t201, origin)
+    add(everyone, "211", t211o, None, centre_of=origin)
+    add(everyone, "201", t201o, None, centre_of=origin)
     add(~same_mc, "211", t211, None)
+    add(~same_mc, "201", t201d, None)
     add(everyone, "206", t206, dest)
     delivered = np.full(m, NEVER)
     reasons = np.array(FAIL_REASONS)[rng.integers(0, len(FAIL_REASONS), m)]
@@ -220,6 +236,10 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
             "dest_province_code": w.place_province[o.place[pos]],
             "weight_kg": o.weight_kg[pos],
             "is_cold_chain": service == "COLD",
+            "cold_chain_class": np.array(["ambient", "chilled", "frozen"])[o.cold[pos]],
+            "dest_subdistrict_code": w.place_subdistrict[o.place[pos]],
+            # The label is printed when the order is ready to ship (paid, or COD ordered).
+            "created_at": ready,
             "is_cod": cod,
             "cod_amount_satang": np.where(cod, o.total[pos], 0),
             "standard_days": hi.astype(np.int32),
@@ -318,6 +338,9 @@ def shipment_frame(static: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             "dest_province_code",
             "weight_kg",
             "is_cold_chain",
+            "cold_chain_class",
+            "dest_subdistrict_code",
+            "created_at",
             "is_cod",
             "cod_amount_satang",
             "standard_days",
@@ -330,3 +353,18 @@ def shipment_frame(static: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             "last_event_at",
         )
     )
+
+
+def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
+    """After the months are in: the holidays package's calendar for the working days, and
+    every shipment's state recomputed by the loader's own statement (status, where the
+    parcel is now, …), so the demo's shipments are what loads would have made them."""
+    write_public_holidays(con)
+    con.execute("begin")
+    try:
+        n = shipment_state.refresh(con, None)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return n

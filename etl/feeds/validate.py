@@ -386,6 +386,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "applications": (_thai_ids, _postal("subdistrict_code", "postal_code"), _bank_account),
     "listings": (_known("seller_id", "dim_seller", "seller_id", "unknown_seller"),),
     "branch_master": (_postal("subdistrict_code", "postal_code"), _in_thailand),
+    # logistics
+    "shipments": (
+        _s10,
+        _known("origin_branch_code", "dim_branch", "branch_code", "unknown_branch"),
+        _postal("dest_subdistrict_code", "dest_postal_code"),
+    ),
+    "cold_chain_readings": (_s10,),
 }
 
 

@@ -25,12 +25,22 @@ TIMEOUT_S = 60
 # than read from dashboard.authz, so a change to the rules has to change this test too.
 EVERYONE = ["home", "my_account"]
 ONBOARDING = ["applications", "application_import", "listings", "office"]
+LOGISTICS = ["deliveries", "branch_performance", "delivery_map", "cold_chain"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
+    "ministry": ["home", "office", "delivery_summary", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": EVERYONE,
+    "branch_manager": ["home", *LOGISTICS, "my_account"],
     "payments_officer": EVERYONE,
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "admin": [
+        "home",
+        *ONBOARDING,
+        *LOGISTICS,
+        "delivery_summary",
+        "my_account",
+        "users",
+        "data_loads",
+        "audit_log",
+    ],
 }
 
 

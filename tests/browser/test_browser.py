@@ -28,12 +28,22 @@ DATA_SELECTORS = [
 ]
 NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
 ONBOARDING = ["applications", "application_import", "listings", "office"]
+LOGISTICS = ["deliveries", "branch_performance", "delivery_map", "cold_chain"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
+    "ministry": ["home", "office", "delivery_summary", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": ["home", "my_account"],
+    "branch_manager": ["home", *LOGISTICS, "my_account"],
     "payments_officer": ["home", "my_account"],
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "admin": [
+        "home",
+        *ONBOARDING,
+        *LOGISTICS,
+        "delivery_summary",
+        "my_account",
+        "users",
+        "data_loads",
+        "audit_log",
+    ],
 }
 
 
