@@ -48,6 +48,9 @@ COLD_RANGE = {1: (2.0, 8.0, 4.5, 0.8), 2: (-22.0, -15.0, -18.5, 0.9)}
 READING_S = 1_800
 MAX_READINGS = 400
 EXCURSION_SHARE = 0.12
+# Parcels that stall after the mail centre and are never delivered (lost, held): they
+# make the late list.
+STALL_SHARE = 0.004
 
 
 @dataclass
@@ -117,6 +120,7 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     day1 = busday_add(acc_day, transit, hol)
 
     returned = rng.random(m) < np.where(cod, 0.06, 0.02)
+    stalled = (rng.random(m) < STALL_SHARE) & ~returned
     n_fail = np.where(returned, 2, choice(rng, (0, 1, 2), (0.9, 0.07, 0.03), m))
 
     t206 = _at(day1, 7.0, 1.5, rng)
@@ -172,16 +176,17 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     add(everyone, "211", t211o, None, centre_of=origin)
     add(everyone, "201", t201o, None, centre_of=origin)
     add(~same_mc, "211", t211, None)
-    add(~same_mc, "201", t201d, None)
-    add(everyone, "206", t206, dest)
+    add(~same_mc & ~stalled, "201", t201d, None)
+    moving = ~stalled
+    add(moving, "206", t206, dest)
     delivered = np.full(m, NEVER)
     reasons = np.array(FAIL_REASONS)[rng.integers(0, len(FAIL_REASONS), m)]
     for k in range(3):
         day_k = busday_add(day1, np.full(m, k), hol)
         out_k = _at(day_k, 8.5, 2.0, rng)
-        attempt = k <= n_fail
-        fails = k < n_fail
-        delivers = (k == n_fail) & ~returned
+        attempt = (k <= n_fail) & moving
+        fails = (k < n_fail) & moving
+        delivers = (k == n_fail) & ~returned & moving
         add(attempt & ~(returned & (k == n_fail)), "301", out_k, dest)
         add(
             fails,
