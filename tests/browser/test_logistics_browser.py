@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import i18n
 from tests.browser.helpers import BrowserEnv, Server, screenshot
@@ -48,11 +49,18 @@ def test_clicking_a_branch_on_the_map_opens_its_scorecard(
     canvas.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
     page.wait_for_timeout(1500)  # deck.gl draws after the element appears
-    box = canvas.bounding_box()
-    # One branch on the map: the view is centred on it.
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    heading = page.get_by_text(re.compile(re.escape(f"ผลงาน {branch}")))
-    heading.first.wait_for(state="visible", timeout=60_000)
+    heading = page.get_by_text(re.compile(re.escape(f"ผลงาน {branch}"))).first
+    # One branch on the map: the view is centred on it. deck.gl may still be wiring its
+    # picking when the canvas first shows, so a click that picks nothing is repeated.
+    for _ in range(4):
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        try:
+            heading.wait_for(state="visible", timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for(state="visible", timeout=30_000)
     wait_idle(page)
     assert f"card={branch}" in page.url
     assert (

@@ -1,11 +1,11 @@
--- The late list: shipments in scope accepted in [$start, $end), undelivered, not
--- returned, past their standard at $as_of, oldest first; working days past due.
+-- The late list: shipments in scope accepted before $end (at any age: the oldest stuck
+-- parcel matters most, so the period's start does not apply), undelivered, not returned,
+-- past their standard at $as_of, the most overdue first; working days past due.
 -- grain: one row per shipment.
 with scoped as (
     select fct_shipment.*
     from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
+    where fct_shipment.accepted_at < $end
       and fct_shipment.delivered_at is null
       and not fct_shipment.is_returned
       and ($service is null or fct_shipment.service_code = $service)
@@ -22,7 +22,8 @@ final as (
         scoped.dest_province_code,
         scoped.accepted_at,
         scoped.standard_days,
-        now_day.wd_index - accepted.wd_index - scoped.standard_days as working_days_late,
+        cast(now_day.wd_index - accepted.wd_index - scoped.standard_days as integer)
+            as working_days_late,
         scoped.status,
         scoped.last_status_code,
         scoped.current_location,
