@@ -7,7 +7,7 @@ with final as (
     from fct_shipment
     where fct_shipment.accepted_at >= date_trunc('month', $end) - interval 11 month
       and fct_shipment.accepted_at <= $end
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
     group by 1
 )
 

@@ -11,7 +11,7 @@ with scoped as (
       and fct_shipment.accepted_at < $end
       and fct_shipment.cold_chain_class in ('chilled', 'frozen')
       and ($service is null or fct_shipment.service_code = $service)
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
 ),
 
 readings as (

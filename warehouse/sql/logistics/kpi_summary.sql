@@ -11,7 +11,7 @@ with scoped as (
     where fct_shipment.accepted_at >= $start
       and fct_shipment.accepted_at < $end
       and ($service is null or fct_shipment.service_code = $service)
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
 ),
 
 timed as (

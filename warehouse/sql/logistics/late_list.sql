@@ -9,7 +9,7 @@ with scoped as (
       and fct_shipment.delivered_at is null
       and not fct_shipment.is_returned
       and ($service is null or fct_shipment.service_code = $service)
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
 ),
 
 final as (

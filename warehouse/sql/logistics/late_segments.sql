@@ -12,7 +12,7 @@ with scoped as (
       and fct_shipment.accepted_at < $end
       and delivered.wd_index - accepted.wd_index > fct_shipment.standard_days
       and ($service is null or fct_shipment.service_code = $service)
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
 ),
 
 final as (

@@ -8,7 +8,7 @@ with scoped as (
       and fct_shipment.accepted_at < $end
       and not coalesce(fct_shipment.is_cold_chain, false)
       and ($service is null or fct_shipment.service_code = $service)
-      and ($national or list_contains($branches, fct_shipment.origin_branch_code))
+      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
 )
 
 select

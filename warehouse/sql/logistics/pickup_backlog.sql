@@ -29,7 +29,7 @@ final as (
         epoch($as_of - orders.ordered_at) / 3600.0 as age_hours
     from orders
     where epoch($as_of - orders.ordered_at) / 3600.0 > $sla_hours
-      and ($national or list_contains($branches, orders.origin_branch_code))
+      and ($national or orders.origin_branch_code in (select unnest($branches)))
 )
 
 select * from final order by age_hours desc, order_id
