@@ -20,6 +20,7 @@ from dashboard import i18n
 from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
+from dashboard.logistics import cli as logistics_cli
 from dashboard.onboarding import cli as onboarding_cli
 from dashboard.payments import cli as payments_cli
 from dashboard.production import cli as production_cli
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     onboarding_cli.register(sub)
     production_cli.register(sub)  # production mode
     payments_cli.register(sub)  # payments (issue 9)
+    logistics_cli.register(sub)  # logistics
     return p
 
 

@@ -141,22 +141,20 @@ def _programme(
     return HomeFigures(metrics, _monthly(con, "sales_monthly", params, "sales_thb_monthly"))
 
 
-def _deliveries(con: duckdb.DuckDBPyConnection, window: dict, kind: str, code: str) -> HomeFigures:
-    params = {**window, "kind": kind, "code": code}
-    row = _query(con, "shipments", params).row(0, named=True)
-    metrics = [
-        Metric("shipments_accepted_30d", int(row["shipments_accepted_30d"]), "count"),
-        Metric("on_time_rate_30d", _percent(row["count_on_time"], row["count_due"]), "percent"),
-        Metric("in_transit", int(row["in_transit"]), "count"),
-        Metric(
-            "failed_delivery_rate_30d",
-            _percent(row["count_failed_delivery"], row["count_out_for_delivery"]),
-            "percent",
-        ),
-    ]
-    return HomeFigures(
-        metrics, _monthly(con, "shipments_monthly", params, "shipments_accepted_monthly")
+def _deliveries(con: duckdb.DuckDBPyConnection, window: dict, user: User) -> HomeFigures:
+    # logistics: the branch manager's figures are the logistics registry's KPIs.
+    from dashboard.logistics import home as logistics_home
+
+    values, monthly = logistics_home.figures(user, con, window)
+    metrics = [Metric(key, value, unit) for key, value, unit in values]
+    if monthly.is_empty():
+        return HomeFigures(metrics, pl.DataFrame(schema=MONTHLY_SCHEMA))
+    series = monthly.select(
+        pl.col("month").cast(pl.Date),
+        pl.col("value").cast(pl.Float64),
+        pl.lit(logistics_home.MONTHLY_SERIES).alias("series"),
     )
+    return HomeFigures(metrics, series)
 
 
 def _payments(con: duckdb.DuckDBPyConnection, window: dict) -> HomeFigures:
@@ -197,8 +195,7 @@ def home_figures(
         elif user.role == "provincial_officer":
             figures = _programme(con, period, scope.province_codes)
         elif user.role == "branch_manager":
-            code = scope.branch_code if scope.kind == "branch" else scope.postal_region_code
-            figures = _deliveries(con, period, scope.kind, code)
+            figures = _deliveries(con, period, user)
         elif user.role == "payments_officer":
             figures = _payments(con, period)
         else:

@@ -38,6 +38,8 @@ _ONBOARDING_ACTORS = authz.ONBOARDING_ACTORS - {authz.SYSTEM_ROLE}
 _ONBOARDING_VIEWERS = authz.ONBOARDING_VIEWERS - {authz.SYSTEM_ROLE}
 _PAYMENTS = authz.PAYMENTS_VIEWERS - {authz.SYSTEM_ROLE}  # payments (issue 9)
 _COD_CUSTODY = authz.COD_CUSTODY_VIEWERS - {authz.SYSTEM_ROLE}
+_LOGISTICS_VIEWERS = authz.LOGISTICS_VIEWERS - {authz.SYSTEM_ROLE}
+_LOGISTICS_SUMMARY = frozenset({"ministry", "admin"})
 
 # In navigation order.
 PAGES: tuple[PageSpec, ...] = (
@@ -53,6 +55,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("exception_queue", "payments", ":material/rule:", _PAYMENTS),
     PageSpec("payouts", "payments", ":material/send_money:", _PAYMENTS),
     PageSpec("cod_custody", "payments", ":material/payments:", _COD_CUSTODY),
+    # logistics
+    PageSpec("deliveries", "logistics", ":material/local_shipping:", _LOGISTICS_VIEWERS),
+    PageSpec("branch_performance", "logistics", ":material/leaderboard:", _LOGISTICS_VIEWERS),
+    PageSpec("delivery_map", "logistics", ":material/map:", _LOGISTICS_VIEWERS),
+    PageSpec("cold_chain", "logistics", ":material/ac_unit:", _LOGISTICS_VIEWERS),
+    PageSpec("delivery_summary", "logistics", ":material/public:", _LOGISTICS_SUMMARY),
     PageSpec("my_account", "account", ":material/account_circle:", authz.EVERYONE),
     PageSpec("users", "admin", ":material/manage_accounts:", authz.ADMINS),
     PageSpec("data_loads", "admin", ":material/upload_file:", authz.ADMINS),

@@ -115,6 +115,15 @@ SETTINGS: tuple[Setting, ...] = (
         "PAYOUT_MIN_THB", 200.0, "A seller is paid once their net balance reaches this many baht."
     ),
     Setting("PAYOUT_TRANSFER_FEE_THB", 30.0, "Bank transfer fee taken from each payout."),
+    # logistics
+    Setting(
+        "PICKUP_SLA_HOURS",
+        24.0,
+        "Hours a paid order may wait for its acceptance scan before it is pickup backlog.",
+    ),
+    Setting("MIN_BRANCH_SAMPLE", 30, "Fewest due shipments a branch needs to be ranked."),
+    Setting("ON_TIME_TARGET_PCT", 93.0, "On-time rate (percent) a branch must reach."),
+    Setting("EXCURSION_MINUTES", 30.0, "Minutes out of range that make a cold-chain excursion."),
 )
 
 
@@ -144,6 +153,10 @@ class Settings:
     payout_return_window_days: int
     payout_min_thb: float
     payout_transfer_fee_thb: float
+    pickup_sla_hours: float  # logistics
+    min_branch_sample: int
+    on_time_target_pct: float
+    excursion_minutes: float
 
     @property
     def lake_dir(self) -> Path:

@@ -140,3 +140,63 @@ AUTOMATIC_HOLD_REASONS: tuple[str, ...] = (
 HOLD_REASONS: tuple[str, ...] = (*MANUAL_HOLD_REASONS, *AUTOMATIC_HOLD_REASONS)
 # A payout's state on the payouts page (the next run's view of a seller).
 PAYOUT_SCHEDULE_STATUSES: tuple[str, ...] = ("scheduled", "held", "below_minimum")
+# --- logistics ---------------------------------------------------------------------------
+# Delivery services (fct_order.service_code, the shipments feed); their standards in
+# working days are the lake table ref_service_standard (migration 0020).
+SERVICE_CODES: tuple[str, ...] = ("EMS", "REG", "PCL", "LGP", "LGP_PLUS", "COLD")
+# A parcel label's cold-chain class; chilled and frozen are monitored.
+COLD_CHAIN_CLASSES: tuple[str, ...] = ("ambient", "chilled", "frozen")
+# A shipment's status, read off its events (etl/load/shipment_state.py): the status of its
+# last parcel event by TRACKING_STATUS_OF, except that a delivery (first 501 before any
+# return) makes it delivered and a 203 returned. "unknown": the last event's code is not
+# one we know (kept as it came in last_status_code); "label_created": no event yet.
+SHIPMENT_STATUSES: tuple[str, ...] = (
+    "label_created",
+    "accepted",
+    "cancelled",
+    "in_transit",
+    "at_mail_centre",
+    "at_branch",
+    "out_for_delivery",
+    "at_pickup_point",
+    "delivery_failed",
+    "delivered",
+    "returned",
+    "unknown",
+)
+TRACKING_STATUS_OF: dict[str, str] = {
+    "101": "label_created",
+    "102": "accepted",
+    "103": "accepted",
+    "104": "cancelled",
+    "201": "in_transit",
+    "202": "in_transit",
+    "203": "returned",
+    "204": "in_transit",
+    "205": "in_transit",
+    "206": "at_branch",
+    "207": "in_transit",
+    "211": "at_mail_centre",
+    "301": "out_for_delivery",
+    "302": "at_pickup_point",
+    "401": "delivery_failed",
+    "402": "delivery_failed",
+    "501": "delivered",
+}
+# Events about money, not about where the parcel is (COD paid to the seller).
+MONEY_TRACKING_CODES: tuple[str, ...] = ("901",)
+# Branches on islands form their own peer group in the scorecards (their parcels cross
+# water): the DOPA districts of the inhabited islands with post offices. Remote mainland
+# branches have no mark in the branch master yet and rank with their type.
+ISLAND_DISTRICTS: tuple[str, ...] = (
+    "8301",  # Mueang Phuket
+    "8302",  # Kathu (Phuket)
+    "8303",  # Thalang (Phuket)
+    "8404",  # Ko Samui
+    "8405",  # Ko Pha-ngan
+    "8103",  # Ko Lanta
+    "8208",  # Ko Yao
+    "2306",  # Ko Kut
+    "2307",  # Ko Chang
+    "2009",  # Ko Si Chang
+)

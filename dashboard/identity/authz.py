@@ -41,6 +41,10 @@ ONBOARDING_VIEWERS = ONBOARDING_ACTORS | {"ministry"}
 PAYMENTS_ACTORS = frozenset({"payments_officer", "admin", SYSTEM_ROLE})
 PAYMENTS_VIEWERS = PAYMENTS_ACTORS
 COD_CUSTODY_VIEWERS = PAYMENTS_ACTORS | {"branch_manager"}
+# Logistics: branch managers (their branch or postal region) and admins see the delivery
+# pages; the ministry reads a national summary only.
+LOGISTICS_VIEWERS = frozenset({"branch_manager", "admin", SYSTEM_ROLE})
+LOGISTICS_SUMMARY_VIEWERS = LOGISTICS_VIEWERS | {"ministry"}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,16 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from etl.demo import calendar, listings, logistics, orders, payouts, sellers, settlements
+from etl.demo import (
+    calendar,
+    listings,
+    logistics,
+    orders,
+    payouts,
+    sellers,
+    settlements,
+    shipments,
+)
 from etl.demo import payments as payment_rails
 from etl.demo.common import DAY_S, day, thb, ts
 from etl.demo.world import World, build_world
@@ -165,6 +174,7 @@ def build_demo(
             "fct_settlement",
             "fct_tracking_event",
             "fct_payment",  # payments (issue 9): the held-back day's gateway log
+            "shipment_label",  # logistics: held-back parcel labels
         )
     }
     recent_app = (pl.col("submitted_at") >= lake_cut_s) | (pl.col("updated_at") >= lake_cut_s)
@@ -202,6 +212,7 @@ def build_demo(
             payout_parts.append(payouts.contributions(world.seller_id, o, after, money))
             say(f"  {calendar.to_date(int(all_days[sel][0])):%Y-%m}: {o.n:,} orders")
 
+        logistics.finish_lake(con)  # logistics: holidays and shipment state
         payout_df = payouts.payout_frame(seed, payout_parts, seller_df, end_day)
         in_window = pl.col("scheduled_on") >= lake_cut_s // DAY_S
         late = in_window & (pl.col("scheduled_on") <= end_day)
@@ -223,6 +234,7 @@ def build_demo(
 
     summary = DemoSummary(scale, seed, calendar.to_date(start_day), calendar.to_date(end_day), rows)
     if write_feeds:
+        labels = feed.pop("shipment_label")
         frames = {k: to_lake(pl.concat(v)) for k, v in feed.items() if v}
         frames["fct_payout"] = to_lake(payout_df.filter(late))
         frames["seller_application"] = to_lake(feed_apps)
@@ -230,6 +242,7 @@ def build_demo(
         frames["dim_branch"] = ref["dim_branch"]
         summary.feed_files = _write_feeds(frames, settings.inbox_dir / "demo", seed)
         summary.feed_files += payment_files
+        summary.feed_files += shipments.write_label_feed(labels, settings.inbox_dir / "demo")
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -287,6 +300,7 @@ def _write_month(
         settle.filter((pl.col("settled_on") >= cut_day) & (pl.col("settled_on") <= w.end_day))
     )
     feed["fct_tracking_event"].append(events.filter(pl.col("event_at") >= cut))
+    feed["shipment_label"].append(sh.static.filter(pl.col("_ordered_s") >= cut))
     return written
 
 

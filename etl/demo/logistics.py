@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -16,6 +17,8 @@ from etl.demo import ids, vocab
 from etl.demo.common import DAY_S, HOUR_S, busday_add, choice, rng_for
 from etl.demo.orders import NEVER, AfterShipping, OrderChunk
 from etl.demo.world import World
+from etl.load import shipment_state
+from etl.reference.thai_holidays import write_public_holidays
 
 # Service standards in working days (low, high); COLD is the programme's own product.
 STANDARD = {
@@ -45,6 +48,9 @@ COLD_RANGE = {1: (2.0, 8.0, 4.5, 0.8), 2: (-22.0, -15.0, -18.5, 0.9)}
 READING_S = 1_800
 MAX_READINGS = 400
 EXCURSION_SHARE = 0.12
+# Parcels that stall after the mail centre and are never delivered (lost, held): they
+# make the late list.
+STALL_SHARE = 0.004
 
 
 @dataclass
@@ -114,12 +120,18 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     day1 = busday_add(acc_day, transit, hol)
 
     returned = rng.random(m) < np.where(cod, 0.06, 0.02)
+    stalled = (rng.random(m) < STALL_SHARE) & ~returned
     n_fail = np.where(returned, 2, choice(rng, (0, 1, 2), (0.9, 0.07, 0.03), m))
 
     t206 = _at(day1, 7.0, 1.5, rng)
     span = t206 - accepted
     t201 = accepted + (span * rng.uniform(0.06, 0.12, m)).astype(np.int64)
-    t211 = accepted + (span * rng.uniform(0.45, 0.65, m)).astype(np.int64)
+    # Through the origin mail centre, then (another centre) the destination one: each an
+    # arrival (211) and a departure (201), so dwell and the late items' segments show.
+    t211o = accepted + (span * rng.uniform(0.15, 0.25, m)).astype(np.int64)
+    t201o = t211o + (span * rng.uniform(0.05, 0.15, m)).astype(np.int64)
+    t211 = accepted + (span * rng.uniform(0.55, 0.7, m)).astype(np.int64)
+    t201d = t211 + (span * rng.uniform(0.05, 0.15, m)).astype(np.int64)
 
     receiver = np.array([f[0] for f in vocab.FIRST_NAMES])[
         rng.integers(0, len(vocab.FIRST_NAMES), m)
@@ -129,11 +141,16 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     ev: list[dict] = []
 
     def add(
-        mask: np.ndarray, code: str, at: np.ndarray, branch: np.ndarray | None, **extra
+        mask: np.ndarray,
+        code: str,
+        at: np.ndarray,
+        branch: np.ndarray | None,
+        centre_of: np.ndarray | None = None,
+        **extra,
     ) -> None:
         idx = np.flatnonzero(mask)
-        if branch is None:  # at the destination mail centre
-            mc = w.branch_mc[dest[idx]]
+        if branch is None:  # at the mail centre of centre_of's branch (the destination's)
+            mc = w.branch_mc[(dest if centre_of is None else centre_of)[idx]]
             loc, pc, bc = w.mc_name[mc], np.full(len(idx), None), np.full(len(idx), None)
         else:
             b = branch[idx]
@@ -156,16 +173,20 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
     everyone = np.ones(m, dtype=bool)
     add(everyone, "103", accepted, origin)
     add(everyone, "201", t201, origin)
+    add(everyone, "211", t211o, None, centre_of=origin)
+    add(everyone, "201", t201o, None, centre_of=origin)
     add(~same_mc, "211", t211, None)
-    add(everyone, "206", t206, dest)
+    add(~same_mc & ~stalled, "201", t201d, None)
+    moving = ~stalled
+    add(moving, "206", t206, dest)
     delivered = np.full(m, NEVER)
     reasons = np.array(FAIL_REASONS)[rng.integers(0, len(FAIL_REASONS), m)]
     for k in range(3):
         day_k = busday_add(day1, np.full(m, k), hol)
         out_k = _at(day_k, 8.5, 2.0, rng)
-        attempt = k <= n_fail
-        fails = k < n_fail
-        delivers = (k == n_fail) & ~returned
+        attempt = (k <= n_fail) & moving
+        fails = (k < n_fail) & moving
+        delivers = (k == n_fail) & ~returned & moving
         add(attempt & ~(returned & (k == n_fail)), "301", out_k, dest)
         add(
             fails,
@@ -220,6 +241,10 @@ def ship(w: World, o: OrderChunk, part: int) -> tuple[ShipmentChunk, AfterShippi
             "dest_province_code": w.place_province[o.place[pos]],
             "weight_kg": o.weight_kg[pos],
             "is_cold_chain": service == "COLD",
+            "cold_chain_class": np.array(["ambient", "chilled", "frozen"])[o.cold[pos]],
+            "dest_subdistrict_code": w.place_subdistrict[o.place[pos]],
+            # The label is printed when the order is ready to ship (paid, or COD ordered).
+            "created_at": ready,
             "is_cod": cod,
             "cod_amount_satang": np.where(cod, o.total[pos], 0),
             "standard_days": hi.astype(np.int32),
@@ -318,6 +343,9 @@ def shipment_frame(static: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             "dest_province_code",
             "weight_kg",
             "is_cold_chain",
+            "cold_chain_class",
+            "dest_subdistrict_code",
+            "created_at",
             "is_cod",
             "cod_amount_satang",
             "standard_days",
@@ -330,3 +358,18 @@ def shipment_frame(static: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
             "last_event_at",
         )
     )
+
+
+def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
+    """After the months are in: the holidays package's calendar for the working days, and
+    every shipment's state recomputed by the loader's own statement (status, where the
+    parcel is now, …), so the demo's shipments are what loads would have made them."""
+    write_public_holidays(con)
+    con.execute("begin")
+    try:
+        n = shipment_state.refresh(con, None)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return n

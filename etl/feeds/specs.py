@@ -428,6 +428,67 @@ PAYMENT_FEEDS: tuple[Feed, ...] = (
 )
 # ---------------------------------------------------------------- end payments
 
+# --- logistics: parcel labels and cold-chain data loggers --------------------------------
+SHIPMENTS = Feed(
+    name="shipments",
+    title="Shipments (parcel labels)",
+    table="fct_shipment_label",
+    key=("tracking_no",),
+    formats=("csv",),
+    patterns=("*shipment*.csv", "*parcel_label*.csv"),
+    encodings=("utf-8", "cp874"),
+    timestamp_format=None,
+    columns=(
+        C("tracking_no", "id", required=True),
+        C("order_id", "id"),
+        C("service_code", "text", required=True, choices=vocab.SERVICE_CODES),
+        C("origin_branch_code", "id", required=True, source="acceptance_branch_code"),
+        C("dest_subdistrict_code", "id"),
+        C("dest_postal_code", "id", required=True),
+        C("weight_kg", "float", non_negative=True),
+        C("cod_amount_thb", "decimal", non_negative=True),
+        C("cold_chain_class", "text", choices=vocab.COLD_CHAIN_CLASSES),
+        C("created_at", "timestamp", required=True),
+    ),
+    constants={"source": "<file name>"},
+)
+
+COLD_CHAIN_READINGS = Feed(
+    name="cold_chain_readings",
+    title="Cold-chain data-logger readings",
+    table="fct_cold_chain_reading",
+    key=("tracking_no", "read_at"),
+    formats=("csv",),
+    patterns=("*cold_chain*.csv", "*logger*.csv"),
+    encodings=("utf-8", "cp874"),
+    timestamp_format=None,
+    columns=(
+        C("tracking_no", "id", required=True),
+        C("read_at", "timestamp", required=True),
+        C("temperature_c", "float", required=True),
+        C("logger_id", "id"),
+    ),
+)
+
+HOLIDAY_OVERRIDES = Feed(
+    name="holiday_overrides",
+    title="Cabinet holiday days (working-day overrides)",
+    table="ref_holiday_override",
+    key=("date_day",),
+    formats=("csv",),
+    patterns=("*holiday*.csv",),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("date_day", "date", required=True),
+        C("is_holiday", "bool", required=True),
+        C("name_th", "text", required=True),
+        C("name_en"),
+    ),
+    constants={"source": "<file name>"},
+)
+
 # Load order inside one call: a feed's references are loaded before it.
 FEEDS: tuple[Feed, ...] = (
     BRANCH_MASTER,
@@ -437,9 +498,12 @@ FEEDS: tuple[Feed, ...] = (
     ORDER_ITEMS,
     SETTLEMENTS,
     PAYOUTS,
+    HOLIDAY_OVERRIDES,  # logistics
+    SHIPMENTS,  # logistics: labels before their events
     TRACKING_API,
     TRACKING_JSONL,
     *PAYMENT_FEEDS,  # payments (issue 9): after the orders, payouts and tracking they refer to
+    COLD_CHAIN_READINGS,  # logistics
 )
 FEEDS_BY_NAME = {f.name: f for f in FEEDS}
 # Name patterns are tried most specific first ("order_items" also matches "*orders*"? no,
@@ -458,6 +522,9 @@ _DETECT_ORDER = (
     APPLICATIONS,
     LISTINGS,
     BRANCH_MASTER,
+    SHIPMENTS,  # logistics
+    COLD_CHAIN_READINGS,  # logistics
+    HOLIDAY_OVERRIDES,  # logistics
     TRACKING_JSONL,
     TRACKING_API,
 )

@@ -394,6 +394,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _s10,
         _known("branch_code", "dim_branch", "branch_code", "unknown_branch"),
     ),
+    # logistics
+    "shipments": (
+        _s10,
+        _known("origin_branch_code", "dim_branch", "branch_code", "unknown_branch"),
+        _postal("dest_subdistrict_code", "dest_postal_code"),
+    ),
+    "cold_chain_readings": (_s10,),
 }
 
 

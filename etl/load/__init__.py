@@ -10,6 +10,7 @@ from etl.load.loader import (
     load_files,
     quarantine_rows,
 )
+from etl.load.shipment_state import refresh as refresh_shipments
 
 __all__ = [
     "PAUSE_BEFORE_COMMIT_ENV",
@@ -20,4 +21,5 @@ __all__ = [
     "ledger",
     "load_files",
     "quarantine_rows",
+    "refresh_shipments",
 ]

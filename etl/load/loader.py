@@ -32,6 +32,7 @@ from etl.feeds.specs import (
     file_format,
 )
 from etl.feeds.validate import LakeLookups, validate
+from etl.load import shipment_state
 from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
 from warehouse.query import fetch_df, quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
@@ -273,6 +274,7 @@ def _load_one(
     try:
         if good.height:
             _merge(con, feed, good, constants)
+            shipment_state.after_merge(con, feed.name, good)  # logistics
         if q.height:
             con.register("_q", q.to_arrow())
             con.execute("insert into etl_quarantine by name select * from _q")

@@ -33,12 +33,23 @@ PAYMENTS = [
     "payouts",
     "cod_custody",
 ]  # payments (issue 9)
+LOGISTICS = ["deliveries", "branch_performance", "delivery_map", "cold_chain"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
+    "ministry": ["home", "office", "delivery_summary", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
-    "branch_manager": ["home", "cod_custody", "my_account"],
+    "branch_manager": ["home", "cod_custody", *LOGISTICS, "my_account"],
     "payments_officer": ["home", *PAYMENTS, "my_account"],
-    "admin": ["home", *ONBOARDING, *PAYMENTS, "my_account", "users", "data_loads", "audit_log"],
+    "admin": [
+        "home",
+        *ONBOARDING,
+        *PAYMENTS,
+        *LOGISTICS,
+        "delivery_summary",
+        "my_account",
+        "users",
+        "data_loads",
+        "audit_log",
+    ],
 }
 
 

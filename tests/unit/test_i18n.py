@@ -175,6 +175,26 @@ def _dynamic_keys() -> dict[str, list[str]]:
         "sheet refusals": [
             f"sheets.file.{k}" for k in ("empty", "binary", "not_xlsx", "encoding", "unreadable")
         ],
+        **_logistics_keys(),
+    }
+
+
+def _logistics_keys() -> dict[str, list[str]]:
+    # logistics
+    from dashboard.logistics import cold_chain, kpis, network_map, performance, scorecards
+    from warehouse import vocab
+
+    return {
+        "logistics kpis": [k.label_key for k in kpis.KPIS] + [k.formula_key for k in kpis.KPIS],
+        "shipment statuses": [f"logistics.status.{s}" for s in vocab.SHIPMENT_STATUSES],
+        "services": [f"logistics.service.{s}" for s in vocab.SERVICE_CODES],
+        "backlog buckets": [f"logistics.bucket.{b[0]}" for b in performance.BACKLOG_BUCKETS_H],
+        "lead time groups": [f"logistics.by.{g}" for g in performance.LEAD_TIME_GROUPS],
+        "target statuses": [f"logistics.target.{s}" for s in scorecards.TARGET_STATUSES],
+        "map views": [f"logistics.map.view.{v}" for v in network_map.VIEWS]
+        + [f"logistics.map.legend.{v}" for v in network_map.VIEWS],
+        "cold groups": [f"logistics.cold.by.{g}" for g in cold_chain.RATE_GROUPS],
+        "cold classes": [f"logistics.cold_class.{c}" for c in vocab.COLD_CHAIN_CLASSES],
     }
 
 

@@ -1,0 +1,118 @@
+"""The logistics pages through AppTest: each page for each role (rendered, or refused),
+the postal-region manager's tables hold only their region's branches, also when the URL
+asks for another region or branch, and an opened scorecard with its late list."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import i18n
+from tests.app.helpers import (
+    ROLE_PAGES,
+    ROOT,
+    account_of,
+    new_app,
+    seed_session,
+    shows_data,
+    signed_in_app,
+)
+from warehouse.lake import connect_reader
+
+LOGISTICS_PAGES = [
+    "deliveries",
+    "branch_performance",
+    "delivery_map",
+    "cold_chain",
+    "delivery_summary",
+]
+
+
+def th(key: str, **params: object) -> str:
+    return i18n.translate(key, "th", **params)
+
+
+def _open(demo_accounts: dict, role: str, page: str, **params: str):
+    username, password = account_of(demo_accounts, role)
+    at = signed_in_app(username, password)
+    at.switch_page(f"pages/{page}.py")
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _region_of(demo_settings, branches: list[str]) -> set[str]:
+    con = connect_reader(demo_settings)
+    try:
+        rows = con.execute(
+            "select distinct postal_region_code from dim_branch "
+            "where list_contains(?, branch_code)",
+            [branches],
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+@pytest.mark.parametrize("page", LOGISTICS_PAGES)
+def test_each_logistics_page_renders_for_its_roles_and_refuses_the_others(
+    app_env, demo_accounts, role: str, page: str
+) -> None:
+    username, password = account_of(demo_accounts, role)
+    if page in ROLE_PAGES[role]:
+        at = _open(demo_accounts, role, page)
+        assert [t.value for t in at.title] == [th(f"nav.{page}")]
+        assert not at.error, [e.value for e in at.error]
+        if page in ("deliveries", "cold_chain", "delivery_summary"):
+            assert at.metric, "the KPI tiles"
+        return
+    at = new_app(ROOT / "pages" / f"{page}.py")
+    seed_session(at, username, password)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [th("error.permission_denied")]
+    assert not shows_data(at)
+
+
+def test_region_manager_scorecards_hold_only_their_region(
+    app_env, demo_accounts, demo_settings
+) -> None:
+    at = _open(demo_accounts, "branch_manager", "branch_performance")
+    codes = list(at.dataframe[0].value[th("logistics.filter.branch")])
+    assert codes and _region_of(demo_settings, codes) == {"PR06"}
+
+
+def test_url_parameters_never_widen_the_region_managers_view(
+    app_env, demo_accounts, demo_settings
+) -> None:
+    con = connect_reader(demo_settings)
+    try:
+        other = con.execute(
+            "select min(branch_code) from dim_branch where postal_region_code = 'PR01'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    at = _open(
+        demo_accounts,
+        "branch_manager",
+        "branch_performance",
+        region="PR01",
+        branch=other,
+        card=other,
+    )
+    assert not at.error, [e.value for e in at.error]
+    codes = list(at.dataframe[0].value[th("logistics.filter.branch")])
+    assert other not in codes and _region_of(demo_settings, codes) == {"PR06"}
+    assert not any(
+        th("logistics.scorecard_of", branch=other, name="") in s.value for s in at.subheader
+    )
+
+
+def test_admin_opens_a_branch_scorecard_with_its_late_list(app_env, demo_accounts) -> None:
+    at = _open(demo_accounts, "admin", "branch_performance", region="PR06")
+    first = list(at.dataframe[0].value[th("logistics.filter.branch")])[0]
+    at = _open(demo_accounts, "admin", "branch_performance", region="PR06", card=first)
+    assert any(first in s.value for s in at.subheader)
+    # the late list's table (possibly empty: then the note), and the weekly chart
+    assert len(at.dataframe) >= 1

@@ -1,0 +1,35 @@
+-- Pickup backlog at $as_of: paid orders (mart_paid_order) in scope with no acceptance
+-- scan, older than $sla_hours, by age bucket, seller and origin branch. The origin branch
+-- is the shipment's acceptance branch when a label exists, else the seller's postal
+-- code's branch. grain: one row per order waiting.
+with orders as (
+    select
+        mart_paid_order.order_id,
+        mart_paid_order.seller_id,
+        mart_paid_order.ordered_at,
+        fct_shipment.tracking_no,
+        coalesce(fct_shipment.origin_branch_code, seller_branch.branch_code) as origin_branch_code
+    from mart_paid_order
+    left join fct_shipment on fct_shipment.order_id = mart_paid_order.order_id
+    left join dim_seller on dim_seller.seller_id = mart_paid_order.seller_id
+    left join (
+        select postal_code, min(branch_code) as branch_code
+        from dim_branch
+        group by postal_code
+    ) as seller_branch on seller_branch.postal_code = dim_seller.postal_code
+    where mart_paid_order.ordered_at <= $as_of
+      and mart_paid_order.ordered_at > $as_of - interval 60 day
+      and fct_shipment.accepted_at is null
+      and mart_paid_order.status = 'paid'
+),
+
+final as (
+    select
+        orders.*,
+        epoch($as_of - orders.ordered_at) / 3600.0 as age_hours
+    from orders
+    where epoch($as_of - orders.ordered_at) / 3600.0 > $sla_hours
+      and ($national or orders.origin_branch_code in (select unnest($branches)))
+)
+
+select * from final order by age_hours desc, order_id
