@@ -20,6 +20,7 @@ from dashboard import i18n
 from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
+from dashboard.impact import cli as impact_cli
 from dashboard.onboarding import cli as onboarding_cli
 from etl import cli as etl_cli
 from etl.cli import CommandError
@@ -41,6 +42,11 @@ def _populate_ops(settings: Settings) -> None:
         f"Review queues: {apps.inserted} applications and {items.inserted} listings "
         "brought in from the lake"
     )
+    # impact: the seller master is the ops DB's; the demo's suspensions go there too.
+    from dashboard.impact import demo_ops
+
+    print(f"Suspended sellers: {demo_ops.suspend_demo_sellers(CLI_ACTOR)}")
+    impact_cli.sync_and_print()
     admin_cli.print_demo_users(bootstrap.create_demo_users(settings))
 
 
@@ -75,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _register_demo(sub)
     admin_cli.register(sub)
     onboarding_cli.register(sub)
+    impact_cli.register(sub)
     return p
 
 

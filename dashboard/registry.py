@@ -44,6 +44,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("application_import", "onboarding", ":material/post_add:", _ONBOARDING_ACTORS),
     PageSpec("listings", "onboarding", ":material/storefront:", _ONBOARDING_ACTORS),
     PageSpec("office", "onboarding", ":material/insights:", _ONBOARDING_VIEWERS),
+    # impact
+    PageSpec("impact", "impact", ":material/monitoring:", authz.IMPACT_VIEWERS),
     PageSpec("my_account", "account", ":material/account_circle:", authz.EVERYONE),
     PageSpec("users", "admin", ":material/manage_accounts:", authz.ADMINS),
     PageSpec("data_loads", "admin", ":material/upload_file:", authz.ADMINS),

@@ -57,6 +57,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours after signing in at which a session ends however active (sign in again).",
     ),
     Setting("REVIEW_TARGET_DAYS", 7, "Days an application may wait before it is overdue."),
+    # --- impact
+    Setting(
+        "SELLER_SYNC",
+        "after_decisions",
+        "When the lake's seller master follows the approvals: after_decisions (each approval, "
+        "suspension, reinstatement and Data loads run) or manual (`postmart sync sellers` only).",
+    ),
+    Setting(
+        "SMALL_NUMBER_MIN_SELLERS",
+        5,
+        "A figure resting on fewer sellers than this shows as 'fewer than N' at district level "
+        "and in every export (people's incomes).",
+    ),
 )
 
 
@@ -72,6 +85,9 @@ class Settings:
     session_idle_minutes: float
     session_absolute_hours: float
     review_target_days: int
+    # impact
+    seller_sync: str
+    small_number_min_sellers: int
 
     @property
     def lake_dir(self) -> Path:

@@ -58,6 +58,8 @@ ACTIONS: tuple[str, ...] = (
     "onboarding.listing.reject",
     "onboarding.listing.request_changes",
     "onboarding.export.decisions",
+    # Impact: the seller master written from the approvals.
+    "impact.seller_sync",
 )
 # The page shows the newest entries up to this many; the CSV export has them all.
 ROWS_SHOWN = 500

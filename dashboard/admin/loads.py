@@ -190,6 +190,10 @@ def run_loads(
             session_id=session_id,
             settings=settings,
         )
+    # impact: a decision made while the lake was busy reaches the seller master now.
+    from dashboard.impact import seller_master
+
+    seller_master.after_change(actor=actor, settings=settings)
     return results
 
 

@@ -36,6 +36,8 @@ ALL_PROVINCE_ACTORS = frozenset({"admin", SYSTEM_ROLE})
 # Onboarding: the provincial offices act (admins anywhere); the ministry only reads.
 ONBOARDING_ACTORS = frozenset({"provincial_officer", "admin", SYSTEM_ROLE})
 ONBOARDING_VIEWERS = ONBOARDING_ACTORS | {"ministry"}
+# Impact: the programme's figures, national and read-only (the command line counts as admin).
+IMPACT_VIEWERS = frozenset({"ministry", "admin"})
 
 
 @dataclass(frozen=True)

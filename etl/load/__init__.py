@@ -10,6 +10,7 @@ from etl.load.loader import (
     load_files,
     quarantine_rows,
 )
+from etl.load.seller_master import SellerSync, conform_sellers, merge_sellers
 
 __all__ = [
     "PAUSE_BEFORE_COMMIT_ENV",
@@ -20,4 +21,7 @@ __all__ = [
     "ledger",
     "load_files",
     "quarantine_rows",
+    "SellerSync",
+    "conform_sellers",
+    "merge_sellers",
 ]

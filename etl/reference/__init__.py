@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from etl.reference.boundaries import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+from etl.reference.boundaries import province_boundaries
 from etl.reference.calendar import build_dim_date
 from etl.reference.geography import build_geography
 from etl.reference.network import (
@@ -21,11 +23,13 @@ from etl.reference.schema import REFERENCE_TABLES, SCHEMAS
 from etl.reference.store import write_reference
 
 __all__ = [
+    "BOUNDARY_ATTRIBUTION",
     "REFERENCE_TABLES",
     "SCHEMAS",
     "build_dim_date",
     "build_reference",
     "conform_branches",
+    "province_boundaries",
     "province_of_point",
     "write_reference",
 ]

@@ -26,11 +26,11 @@ TIMEOUT_S = 60
 EVERYONE = ["home", "my_account"]
 ONBOARDING = ["applications", "application_import", "listings", "office"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
+    "ministry": ["home", "office", "impact", "my_account"],  # impact: Programme impact
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
     "branch_manager": EVERYONE,
     "payments_officer": EVERYONE,
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "admin": ["home", *ONBOARDING, "impact", "my_account", "users", "data_loads", "audit_log"],
 }
 
 

@@ -29,11 +29,11 @@ DATA_SELECTORS = [
 NAV_LINKS = '[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]'
 ONBOARDING = ["applications", "application_import", "listings", "office"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "my_account"],
+    "ministry": ["home", "office", "impact", "my_account"],  # impact: Programme impact
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
     "branch_manager": ["home", "my_account"],
     "payments_officer": ["home", "my_account"],
-    "admin": ["home", *ONBOARDING, "my_account", "users", "data_loads", "audit_log"],
+    "admin": ["home", *ONBOARDING, "impact", "my_account", "users", "data_loads", "audit_log"],
 }
 
 

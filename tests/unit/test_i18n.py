@@ -146,6 +146,21 @@ def _dynamic_keys() -> dict[str, list[str]]:
         ],
         "flag filter": [f"applications.{f}" for f in ("flagged", "unflagged")],
         "quarantine reasons": [f"loads.reasons.{code}" for code in validate.REASONS],
+        # impact
+        **_impact_keys(),
+    }
+
+
+def _impact_keys() -> dict[str, list[str]]:
+    from dashboard.impact import figures, kpis, periods
+
+    return {
+        "impact kpis": kpis.text_keys(),
+        "impact relative periods": [f"impact.period.{c}" for c in periods.RELATIVE],
+        "impact levels": [f"impact.level.{lv}" for lv in figures.LEVELS],
+        "impact income sources": [
+            f"impact.income_source.{s}" for s in ("payouts", "delivered_sales")
+        ],
     }
 
 
