@@ -60,6 +60,9 @@ ACTIONS: tuple[str, ...] = (
     "onboarding.export.decisions",
     # Impact: the seller master written from the approvals.
     "impact.seller_sync",
+    "impact.briefing.create",
+    "impact.briefing.reverify",
+    "impact.lake_expire",
 )
 # The page shows the newest entries up to this many; the CSV export has them all.
 ROWS_SHOWN = 500

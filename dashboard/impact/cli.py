@@ -45,6 +45,18 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_expire(args: argparse.Namespace) -> int:
+    from dashboard.identity.user import CLI_ACTOR
+    from dashboard.impact import expire
+
+    done = expire.expire_snapshots(CLI_ACTOR, expire.parse_age(args.older_than))
+    print(
+        f"expired {len(done.expired):,} snapshot(s); kept {len(done.kept_pinned):,} pinned by "
+        "a briefing" + (f": {', '.join(map(str, done.kept_pinned))}" if done.kept_pinned else "")
+    )
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="bring the lake's masters up to date with the ops DB")
     sync_sub = p.add_subparsers(dest="sync_command", required=True)
@@ -69,3 +81,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--lang", choices=["th", "en"], default="th")
     f.add_argument("--out", help="file to write (default: standard output)")
     f.set_defaults(func=_cmd_figures)
+
+    p = sub.add_parser("lake", help="lake housekeeping")
+    lake_sub = p.add_subparsers(dest="lake_command", required=True)
+    e = lake_sub.add_parser(
+        "expire",
+        help="drop snapshots older than an age (never one a briefing is pinned to) and "
+        "the files only they needed",
+    )
+    e.add_argument("--older-than", required=True, help="an age: 30d, 12h, 2w")
+    e.set_defaults(func=_cmd_expire)
