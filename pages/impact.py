@@ -5,9 +5,9 @@ kept in the URL, so a link reopens the same view."""
 
 import streamlit as st
 
-from dashboard import export, ui
+from dashboard import export, formatting, ui
 from dashboard.identity.user import User
-from dashboard.impact import charts, figures, kpis, periods
+from dashboard.impact import briefings, charts, figures, kpis, periods
 from dashboard.ui import impact as impact_ui
 from dashboard.ui import tables, widgets
 
@@ -137,9 +137,123 @@ def _table(view: figures.ImpactView, lang: str) -> None:
         st.caption(ui.t("impact.small_numbers", n=view.threshold))
 
 
+def _open_from_url(user: User):
+    """A briefing link (``?briefing=<id>``) sets the view to the briefing's filters and
+    snapshot, once per briefing opened."""
+    briefing_id = widgets.query_value("briefing")
+    if not briefing_id:
+        return None
+    with ui.errors_shown():
+        briefing = briefings.get(user, briefing_id)
+    if st.session_state.get("impact_opened") != briefing.briefing_id:
+        st.session_state["impact_opened"] = briefing.briefing_id
+        st.session_state["impact_period"] = briefing.period_code
+        st.session_state["impact_region"] = None if briefing.province_code else briefing.region_code
+        st.session_state["impact_province"] = briefing.province_code
+        st.session_state["impact_asof"] = str(briefing.snapshot_id)
+        widgets.mirror_query_params(
+            {
+                "period": briefing.period_code,
+                "region": st.session_state["impact_region"],
+                "province": briefing.province_code,
+                "asof": str(briefing.snapshot_id),
+            }
+        )
+    return briefing
+
+
+def _briefing_panel(user: User, briefing, lang: str) -> None:
+    st.info(
+        ui.md(
+            "impact.briefing.opened",
+            name=briefing.name,
+            snapshot=briefing.snapshot_id,
+            by=briefing.created_by_name or "",
+            at=formatting.format_datetime(briefing.created_at, lang),
+        ),
+        icon=":material/push_pin:",
+    )
+    cols = st.columns(4)
+    if cols[0].button(ui.t("impact.briefing.reverify"), icon=":material/verified:"):
+        _show_reverify(user, briefing, latest=False, lang=lang)
+    if cols[1].button(ui.t("impact.briefing.compare_latest"), icon=":material/compare_arrows:"):
+        _show_reverify(user, briefing, latest=True, lang=lang)
+    with ui.errors_shown():
+        data = impact_ui.briefing_xlsx(user, briefing)
+    cols[2].download_button(
+        ui.t("impact.briefing.download_xlsx"),
+        data,
+        file_name=f"briefing_{briefing.briefing_id[:8]}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="impact_briefing_xlsx",
+    )
+    if cols[3].button(ui.t("impact.briefing.close")):
+        st.session_state.pop("impact_opened", None)
+        widgets.mirror_query_params({"briefing": None, "asof": None})
+        st.session_state["impact_asof"] = None
+        st.rerun()
+
+
+def _show_reverify(user: User, briefing, *, latest: bool, lang: str) -> None:
+    with ui.errors_shown():
+        changed = briefings.reverify(
+            user, briefing.briefing_id, latest=latest, session_id=ui.session_id()
+        )
+    if not changed:
+        st.success(ui.t("impact.briefing.unchanged", n=briefing.figures.height))
+        return
+    st.warning(ui.t("impact.briefing.changed", n=len(changed)))
+    tables.show_table(
+        impact_ui.changed_table(changed, lang),
+        {
+            "section": "impact.briefing.section",
+            "area_code": "impact.area",
+            "kpi": "impact.kpi.column",
+            "pinned": "impact.briefing.pinned",
+            "now": "impact.briefing.now",
+        },
+    )
+
+
+def _briefing_maker(user: User, view: figures.ImpactView, period: str, lang: str) -> None:
+    with st.expander(ui.t("impact.briefing.title"), icon=":material/push_pin:"):
+        st.caption(ui.t("impact.briefing.help", snapshot=view.snapshot_id))
+        name = st.text_input(ui.t("impact.briefing.name"), key="impact_briefing_name")
+        if st.button(ui.t("impact.briefing.pin"), key="impact_pin"):
+            with ui.errors_shown():
+                made = briefings.create(
+                    user,
+                    name,
+                    period,
+                    region=view.region if view.level == "province" else None,
+                    province=view.province,
+                    snapshot_id=view.snapshot_id,
+                    session_id=ui.session_id(),
+                )
+            widgets.mirror_query_params({"briefing": made.briefing_id})
+            st.rerun()
+        with ui.errors_shown():
+            listed = briefings.briefings(user)
+        for row in listed.head(20).iter_rows(named=True):
+            label = row["period_label_th"] if lang == "th" else row["period_label_en"]
+            st.page_link(
+                "pages/impact.py",
+                label=ui.md(
+                    "impact.briefing.link",
+                    name=row["name"],
+                    period=label,
+                    snapshot=row["snapshot_id"],
+                ),
+                query_params={"briefing": row["briefing_id"]},
+                icon=":material/description:",
+            )
+
+
 def render(user: User) -> None:
     st.title(ui.t("nav.impact"))
     lang = ui.language()
+    briefing = _open_from_url(user)
     top = st.columns([2, 2, 3])
     with top[2]:
         with ui.errors_shown():
@@ -182,6 +296,8 @@ def render(user: User) -> None:
             source=ui.t(f"impact.income_source.{view.income_source}"),
         )
     )
+    if briefing is not None:
+        _briefing_panel(user, briefing, lang)
     _breadcrumb(view, lang)
     _headline(view, lang)
     left, right = st.columns([3, 2])
@@ -197,6 +313,8 @@ def render(user: User) -> None:
         icon=":material/download:",
     )
     st.caption(ui.t("impact.export_note", n=view.threshold))
+    if briefing is None:
+        _briefing_maker(user, view, period, lang)
 
 
 user = ui.guard("impact")

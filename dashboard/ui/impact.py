@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.errors import NotFound
 from dashboard.identity.user import User
-from dashboard.impact import figures, kpis, periods, snapshots
+from dashboard.impact import briefing_xlsx as briefing_xlsx_module
+from dashboard.impact import briefings, figures, kpis, periods, snapshots
 from dashboard.ui import lake
 from dashboard.ui.text import t
 from warehouse.lake import LakeMissing, connect_reader
@@ -104,3 +105,30 @@ def area_table(view: figures.ImpactView, lang: str) -> tuple[pl.DataFrame, dict[
     headings = {"area": f"impact.level.{view.level}"}
     headings.update({k: f"impact.kpi.{k}.name" for k in kpis.KEYS})
     return pl.DataFrame(rows), headings
+
+
+def briefing_xlsx(user: User, briefing: briefings.Briefing) -> bytes:
+    """The XLSX of a briefing, its figures recomputed at its pinned snapshot."""
+    con = reader(briefing.snapshot_id)
+    view = briefings.view_of(user, briefing, con=con)
+    return briefing_xlsx_module.workbook(briefing, view, briefings.snapshot_of(briefing, con))
+
+
+def changed_table(changed: list[briefings.Changed], lang: str) -> pl.DataFrame:
+    """The figures a re-verification found changed, in words."""
+    return pl.DataFrame(
+        {
+            "section": [c.section for c in changed],
+            "area_code": [c.area_code or "—" for c in changed],
+            "kpi": [t(f"impact.kpi.{c.kpi_key}.name") for c in changed],
+            "pinned": [c.pinned for c in changed],
+            "now": [c.now for c in changed],
+        },
+        schema={
+            "section": pl.Utf8,
+            "area_code": pl.Utf8,
+            "kpi": pl.Utf8,
+            "pinned": pl.Float64,
+            "now": pl.Float64,
+        },
+    )

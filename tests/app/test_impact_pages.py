@@ -65,3 +65,24 @@ def test_drill_down_from_the_url_and_small_numbers_at_district_level(app_env, de
     captions = [c.value for c in phang_nga.caption]
     assert th("impact.small_numbers", n=5) in captions
     assert phang_nga.query_params["province"] == "82"
+
+
+def test_pin_a_briefing_reopen_it_by_its_link_and_reverify(app_env, demo_accounts):
+    at = _impact(demo_accounts, "ministry", region="north")
+    figures_shown = [(m.label, m.value) for m in at.metric]
+    at.text_input(key="impact_briefing_name").input("สรุปภาคเหนือ")
+    at.button(key="impact_pin").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    briefing_id = at.query_params["briefing"]
+    assert briefing_id
+    assert any("สรุปภาคเหนือ" in i.value for i in at.info)
+
+    # Reopened by its link in a new session: the same view, pinned to its snapshot.
+    again = _impact(demo_accounts, "ministry", briefing=briefing_id)
+    assert [(m.label, m.value) for m in again.metric] == figures_shown
+    assert again.query_params["region"] == "north"
+    assert again.query_params["asof"]
+    reverify = next(b for b in again.button if b.label == th("impact.briefing.reverify"))
+    reverify.click().run()
+    n_figures = 12 * (1 + len(_areas(again)))  # every KPI of the region and of each province
+    assert [s.value for s in again.success] == [th("impact.briefing.unchanged", n=n_figures)]
