@@ -173,22 +173,32 @@ def _briefing_panel(user: User, briefing, lang: str) -> None:
         ),
         icon=":material/push_pin:",
     )
-    cols = st.columns(4)
+    cols = st.columns(5)
     if cols[0].button(ui.t("impact.briefing.reverify"), icon=":material/verified:"):
         _show_reverify(user, briefing, latest=False, lang=lang)
     if cols[1].button(ui.t("impact.briefing.compare_latest"), icon=":material/compare_arrows:"):
         _show_reverify(user, briefing, latest=True, lang=lang)
     with ui.errors_shown():
-        data = impact_ui.briefing_xlsx(user, briefing)
+        xlsx = impact_ui.briefing_file(user, briefing, "xlsx")
+        pdf = impact_ui.briefing_file(user, briefing, "pdf")
+    stem = f"briefing_{briefing.briefing_id[:8]}"
     cols[2].download_button(
         ui.t("impact.briefing.download_xlsx"),
-        data,
-        file_name=f"briefing_{briefing.briefing_id[:8]}.xlsx",
+        xlsx,
+        file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="impact_briefing_xlsx",
     )
-    if cols[3].button(ui.t("impact.briefing.close")):
+    cols[3].download_button(
+        ui.t("impact.briefing.download_pdf"),
+        pdf,
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key="impact_briefing_pdf",
+    )
+    if cols[4].button(ui.t("impact.briefing.close")):
         st.session_state.pop("impact_opened", None)
         widgets.mirror_query_params({"briefing": None, "asof": None})
         st.session_state["impact_asof"] = None

@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.errors import NotFound
 from dashboard.identity.user import User
+from dashboard.impact import briefing_pdf, briefings, figures, kpis, periods, snapshots
 from dashboard.impact import briefing_xlsx as briefing_xlsx_module
-from dashboard.impact import briefings, figures, kpis, periods, snapshots
 from dashboard.ui import lake
 from dashboard.ui.text import t
 from warehouse.lake import LakeMissing, connect_reader
@@ -107,11 +107,24 @@ def area_table(view: figures.ImpactView, lang: str) -> tuple[pl.DataFrame, dict[
     return pl.DataFrame(rows), headings
 
 
-def briefing_xlsx(user: User, briefing: briefings.Briefing) -> bytes:
-    """The XLSX of a briefing, its figures recomputed at its pinned snapshot."""
+@lake.lake_cache
+def _briefing_file(
+    user: User, briefing_id: str, kind: str, lake_catalog: str, lake_data_path: str
+) -> bytes:
+    briefing = briefings.get(user, briefing_id)
     con = reader(briefing.snapshot_id)
     view = briefings.view_of(user, briefing, con=con)
-    return briefing_xlsx_module.workbook(briefing, view, briefings.snapshot_of(briefing, con))
+    snap = briefings.snapshot_of(briefing, con)
+    if kind == "pdf":
+        return briefing_pdf.document(briefing, view, snap).pdf
+    return briefing_xlsx_module.workbook(briefing, view, snap)
+
+
+def briefing_file(user: User, briefing: briefings.Briefing, kind: str) -> bytes:
+    """The XLSX or PDF of a briefing, its figures recomputed at its pinned snapshot
+    (cached: a PDF takes seconds, and a pinned briefing's figures never change)."""
+    s = load_settings()
+    return _briefing_file(user, briefing.briefing_id, kind, s.lake_catalog, s.lake_data_path)
 
 
 def changed_table(changed: list[briefings.Changed], lang: str) -> pl.DataFrame:

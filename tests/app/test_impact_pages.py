@@ -86,3 +86,5 @@ def test_pin_a_briefing_reopen_it_by_its_link_and_reverify(app_env, demo_account
     reverify.click().run()
     n_figures = 12 * (1 + len(_areas(again)))  # every KPI of the region and of each province
     assert [s.value for s in again.success] == [th("impact.briefing.unchanged", n=n_figures)]
+    downloads = {b.label for b in again.get("download_button")}
+    assert {th("impact.briefing.download_xlsx"), th("impact.briefing.download_pdf")} <= downloads
