@@ -11,13 +11,14 @@ labels in, figure out; the page turns a click back into a province with
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts import THAI_FONT_FAMILY, base_layout
+from dashboard.charts import base_layout
 from etl.reference import BOUNDARY_ATTRIBUTION, province_boundaries
 
 MAP_HEIGHT_PX = 560
@@ -28,6 +29,32 @@ ZOOM = 4.4
 @functools.cache
 def _geojson() -> dict:
     return province_boundaries()
+
+
+@functools.cache
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    """Each province's (lon_min, lon_max, lat_min, lat_max)."""
+    out = {}
+    for feature in _geojson()["features"]:
+        xs, ys = [], []
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                xs += [p[0] for p in ring]
+                ys += [p[1] for p in ring]
+        out[feature["properties"]["province_code"]] = (min(xs), max(xs), min(ys), max(ys))
+    return out
+
+
+def view_of(codes: list[str]) -> tuple[dict[str, float], float]:
+    """Centre and zoom that fit these provinces (the whole country when they are all)."""
+    boxes = [_bounds()[c] for c in codes if c in _bounds()]
+    if not boxes or len(boxes) >= 70:
+        return CENTRE, ZOOM
+    x0, x1 = min(b[0] for b in boxes), max(b[1] for b in boxes)
+    y0, y1 = min(b[2] for b in boxes), max(b[3] for b in boxes)
+    span = max(x1 - x0, (y1 - y0) * 1.3, 0.3)
+    zoom = max(ZOOM, min(9.0, math.log2(360.0 / span) - 0.9))
+    return {"lat": (y0 + y1) / 2, "lon": (x0 + x1) / 2}, zoom
 
 
 def choropleth(
@@ -69,7 +96,7 @@ def choropleth(
                 colorscale="YlGnBu",
                 text=shown[name].to_list(),
                 hovertemplate=f"%{{text}}: %{{z:{value_format}}}<extra></extra>",
-                colorbar={"title": {"text": title, "font": {"family": THAI_FONT_FAMILY}}},
+                colorbar={"len": 0.6, "thickness": 12},
                 marker={"line": {"width": 0.5, "color": "white"}},
             )
         )
@@ -86,10 +113,11 @@ def choropleth(
                 marker={"line": {"width": 3, "color": "#d7301f"}},
             )
         )
+    centre, zoom = view_of(provinces["area_code"].to_list())
     layout = base_layout(title)
     layout.update(
         height=MAP_HEIGHT_PX,
-        map={"style": "white-bg", "center": CENTRE, "zoom": ZOOM},
+        map={"style": "white-bg", "center": centre, "zoom": zoom},
         annotations=[
             {
                 "text": BOUNDARY_ATTRIBUTION,
