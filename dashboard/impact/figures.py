@@ -261,7 +261,12 @@ def impact_view(
         snapshot_id = snapshots.current_snapshot(con)
         prev_p, before_p = chosen.previous(), chosen.year_before()
         prev = totals_of(_measures(con, prev_p, level, reg, prov, use_payouts=use_payouts))
-        before = totals_of(_measures(con, before_p, level, reg, prov, use_payouts=use_payouts))
+        # A year's previous period is the year before: read it once.
+        before = (
+            prev
+            if before_p == prev_p
+            else totals_of(_measures(con, before_p, level, reg, prov, use_payouts=use_payouts))
+        )
     finally:
         if own:
             con.close()
