@@ -12,6 +12,7 @@ from dashboard.ui import impact as impact_ui
 from dashboard.ui import tables, widgets
 
 DEFAULT_KPI = "income_thb"
+THIS_PAGE = "pages/impact.py"  # a briefing's link reopens this page
 
 
 def _pick(label_key: str, options: list[str], label, *, key: str, param: str, default: str):
@@ -248,7 +249,7 @@ def _briefing_maker(user: User, view: figures.ImpactView, period: str, lang: str
         for row in listed.head(20).iter_rows(named=True):
             label = row["period_label_th"] if lang == "th" else row["period_label_en"]
             st.page_link(
-                "pages/impact.py",
+                THIS_PAGE,
                 label=ui.md(
                     "impact.briefing.link",
                     name=row["name"],

@@ -121,14 +121,14 @@ class ImpactView:
             for k in kpis.KEYS:
                 small = kpis.is_small(row[f"{k}__sellers"], self.threshold)
                 cols[i18n.translate(f"impact.kpi.{k}.name", lang)].append(
-                    fewer if small else _rounded(row[k])
+                    fewer if small else _exported(k, row[k])
                 )
         cols[area_col].append(i18n.translate("impact.total", lang))
         for k in kpis.KEYS:
             fig = self.totals[k]
             small = kpis.is_small(fig.sellers, self.threshold)
             cols[i18n.translate(f"impact.kpi.{k}.name", lang)].append(
-                fewer if small else _rounded(fig.value)
+                fewer if small else _exported(k, fig.value)
             )
         # Mixed text and numbers per column: an export cell is what the reader sees.
         return pl.DataFrame(
@@ -145,6 +145,13 @@ def display(value: float | None, unit: str) -> str:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def _exported(key: str, value: float | None) -> float | int | None:
+    """A count as a whole number, anything else to two decimals."""
+    if value is None:
+        return None
+    return int(round(value)) if kpis.get(key).unit == "count" else round(value, 2)
 
 
 def require_viewer(user: User | None, settings: Settings | None = None) -> User:

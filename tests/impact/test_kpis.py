@@ -259,6 +259,7 @@ def test_export_frame_says_fewer_than_n(lake) -> None:
     assert gmv == ["น้อยกว่า 5", "น้อยกว่า 5", "น้อยกว่า 5"]
     en = _view(lake, region="south", threshold=2).export_frame("en")
     assert en["GMV of delivered orders"].to_list() == ["550.0", "fewer than 2", "550.0"]
+    assert en["Active sellers"].to_list() == ["2", "fewer than 2", "2"]  # counts as counts
 
 
 def test_is_small_boundaries() -> None:
