@@ -20,6 +20,7 @@ from dashboard import i18n
 from dashboard.admin import bootstrap
 from dashboard.admin import cli as admin_cli
 from dashboard.errors import AppError
+from dashboard.impact import cli as impact_cli
 from dashboard.logistics import cli as logistics_cli
 from dashboard.onboarding import cli as onboarding_cli
 from dashboard.payments import cli as payments_cli
@@ -44,6 +45,11 @@ def _populate_ops(settings: Settings) -> None:
         f"Review queues: {apps.inserted} applications and {items.inserted} listings "
         "brought in from the lake"
     )
+    # impact: the seller master is the ops DB's; the demo's suspensions go there too.
+    from dashboard.impact import demo_ops
+
+    print(f"Suspended sellers: {demo_ops.suspend_demo_sellers(CLI_ACTOR)}")
+    impact_cli.sync_and_print()
     admin_cli.print_demo_users(bootstrap.create_demo_users(settings))
     payments_cli.after_demo(settings)  # payments (issue 9): the exception queue filled
 
@@ -82,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     production_cli.register(sub)  # production mode
     payments_cli.register(sub)  # payments (issue 9)
     logistics_cli.register(sub)  # logistics
+    impact_cli.register(sub)
     return p
 
 

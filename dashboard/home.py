@@ -4,7 +4,8 @@
 clock: the demo ends today, a real feed may end days earlier, and a window ending now
 would show too little. The window is (as_of - 30 days, as_of]; monthly series cover the
 12 calendar months up to as_of. Definitions of each figure sit next to their SQL in
-``warehouse/sql/home/``. Percent figures are on a 0–100 scale.
+``warehouse/sql/home/`` (the programme figures': ``dashboard/impact/home.py``).
+Percent figures are on a 0–100 scale.
 
 Nothing is cached here; the UI caches. Pass ``con`` to reuse a reader connection.
 """
@@ -119,28 +120,6 @@ def window(end: dt.datetime | None) -> dict[str, Any]:
     return {"start": end - dt.timedelta(days=WINDOW_DAYS), "end": end}
 
 
-def _programme(
-    con: duckdb.DuckDBPyConnection, window: dict, provinces: tuple[str, ...] | None
-) -> HomeFigures:
-    params = {**window, "national": provinces is None, "provinces": list(provinces or ())}
-    row = _query(con, "sellers", params).row(0, named=True)
-    metrics = [
-        Metric("active_sellers", int(row["active_sellers"]), "count"),
-        Metric("low_income_sellers", int(row["low_income_sellers"]), "count"),
-        Metric("orders_30d", int(row["orders_30d"]), "count"),
-        Metric("sales_thb_30d", float(row["sales_thb_30d"]), "thb"),
-        Metric(
-            "low_income_sales_share_30d",
-            _percent(row["low_income_sales_thb_30d"], row["sales_thb_30d"]),
-            "percent",
-        ),
-    ]
-    if provinces is not None:
-        pending = _query(con, "applications_pending", params)["applications_pending"][0]
-        metrics.append(Metric("applications_pending", int(pending), "count"))
-    return HomeFigures(metrics, _monthly(con, "sales_monthly", params, "sales_thb_monthly"))
-
-
 def _deliveries(con: duckdb.DuckDBPyConnection, window: dict, user: User) -> HomeFigures:
     # logistics: the branch manager's figures are the logistics registry's KPIs.
     from dashboard.logistics import home as logistics_home
@@ -178,6 +157,8 @@ def home_figures(
     payment health, national. Raises NotSignedIn, PermissionDenied, or NotFound
     ("lake.missing") when no lake has been built yet.
     """
+    from dashboard.impact import home as impact_home  # impact owns the programme figures
+
     settings = settings or load_settings()
     user = authz.current(user, settings)
     scope = authz.scope_of(user)
@@ -191,9 +172,9 @@ def home_figures(
         end = as_of(con)
         period = window(end)
         if user.role in ("ministry", "admin"):
-            figures = _programme(con, period, None)
+            figures = impact_home.programme_figures(con, period, None)
         elif user.role == "provincial_officer":
-            figures = _programme(con, period, scope.province_codes)
+            figures = impact_home.programme_figures(con, period, scope.province_codes)
         elif user.role == "branch_manager":
             figures = _deliveries(con, period, user)
         elif user.role == "payments_officer":

@@ -61,6 +61,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("delivery_map", "logistics", ":material/map:", _LOGISTICS_VIEWERS),
     PageSpec("cold_chain", "logistics", ":material/ac_unit:", _LOGISTICS_VIEWERS),
     PageSpec("delivery_summary", "logistics", ":material/public:", _LOGISTICS_SUMMARY),
+    # impact
+    PageSpec("impact", "impact", ":material/monitoring:", authz.IMPACT_VIEWERS),
     PageSpec("my_account", "account", ":material/account_circle:", authz.EVERYONE),
     PageSpec("users", "admin", ":material/manage_accounts:", authz.ADMINS),
     PageSpec("data_loads", "admin", ":material/upload_file:", authz.ADMINS),

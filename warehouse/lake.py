@@ -171,13 +171,18 @@ def catalog_exists(settings: Settings) -> bool:
     return Path(settings.lake_catalog.removeprefix("sqlite:")).exists()
 
 
-def _attach_statement(settings: Settings, read_only: bool) -> str:
+def _attach_statement(
+    settings: Settings, read_only: bool, snapshot_version: int | None = None
+) -> str:
     # Paths come from our own settings, not from users; DuckDB cannot bind ATTACH targets.
     catalog = settings.lake_catalog.replace("'", "''")
     data_path = settings.lake_data_path.replace("'", "''")
     options = [f"data_path '{data_path}'"]
     if os.environ.get(OVERRIDE_DATA_PATH_ENV) == "1":
         options.append("override_data_path true")
+    if snapshot_version is not None:
+        # Time travel (impact's "as of"): the lake as that commit left it.
+        options.append(f"snapshot_version {int(snapshot_version)}")
     if read_only:
         options.append("read_only")
         if settings.lake_catalog.startswith("sqlite:"):
@@ -185,16 +190,19 @@ def _attach_statement(settings: Settings, read_only: bool) -> str:
     return f"attach 'ducklake:{catalog}' as {LAKE} ({', '.join(options)})"
 
 
-def connect_reader(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the lake; raises LakeMissing when none was built yet and
-    LakeBusy when the catalog stays locked by another process's commit."""
+def connect_reader(
+    settings: Settings | None = None, snapshot_version: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the lake (as of ``snapshot_version`` when given); raises
+    LakeMissing when none was built yet and LakeBusy when the catalog stays locked by
+    another process's commit."""
     settings = settings or load_settings()
     if not catalog_exists(settings):
         raise LakeMissing(
             f"No lake at {settings.lake_catalog}. Run `postmart demo` or `postmart etl load`."
         )
     con = _base_connection(settings)
-    attach = _attach_statement(settings, read_only=True)
+    attach = _attach_statement(settings, read_only=True, snapshot_version=snapshot_version)
     try:
         # Each step retried on its own: a failed ATTACH leaves nothing attached, so it can
         # simply run again, and `use` must not repeat an ATTACH that succeeded.

@@ -124,6 +124,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MIN_BRANCH_SAMPLE", 30, "Fewest due shipments a branch needs to be ranked."),
     Setting("ON_TIME_TARGET_PCT", 93.0, "On-time rate (percent) a branch must reach."),
     Setting("EXCURSION_MINUTES", 30.0, "Minutes out of range that make a cold-chain excursion."),
+    # --- impact
+    Setting(
+        "SELLER_SYNC",
+        "after_decisions",
+        "When the lake's seller master follows the approvals: after_decisions (each approval, "
+        "suspension, reinstatement and Data loads run) or manual (`postmart sync sellers` only).",
+    ),
+    Setting(
+        "SMALL_NUMBER_MIN_SELLERS",
+        5,
+        "A figure resting on fewer sellers than this shows as 'fewer than N' at district level "
+        "and in every export (people's incomes).",
+    ),
 )
 
 
@@ -157,6 +170,9 @@ class Settings:
     min_branch_sample: int
     on_time_target_pct: float
     excursion_minutes: float
+    # impact
+    seller_sync: str
+    small_number_min_sellers: int
 
     @property
     def lake_dir(self) -> Path:

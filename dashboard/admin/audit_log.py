@@ -72,6 +72,11 @@ ACTIONS: tuple[str, ...] = (
     "payments.hold.release",
     "payments.hold.bank_return",
     "payments.payout.run",
+    # Impact: the seller master written from the approvals.
+    "impact.seller_sync",
+    "impact.briefing.create",
+    "impact.briefing.reverify",
+    "impact.lake_expire",
 )
 # The page shows the newest entries up to this many; the CSV export has them all.
 ROWS_SHOWN = 500

@@ -196,6 +196,10 @@ def run_loads(
     loaded = {r.feed for r in results if r.status == "loaded"}
     if loaded:
         recon.after_load(actor, loaded, settings=settings, session_id=session_id)
+    # impact: a decision made while the lake was busy reaches the seller master now.
+    from dashboard.impact import seller_master
+
+    seller_master.after_change(actor=actor, settings=settings)
     return results
 
 

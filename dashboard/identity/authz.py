@@ -45,6 +45,8 @@ COD_CUSTODY_VIEWERS = PAYMENTS_ACTORS | {"branch_manager"}
 # pages; the ministry reads a national summary only.
 LOGISTICS_VIEWERS = frozenset({"branch_manager", "admin", SYSTEM_ROLE})
 LOGISTICS_SUMMARY_VIEWERS = LOGISTICS_VIEWERS | {"ministry"}
+# Impact: the programme's figures, national and read-only (the command line counts as admin).
+IMPACT_VIEWERS = frozenset({"ministry", "admin"})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,12 @@ from sqlalchemy import select
 from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dashboard.identity.user import User
 from dashboard.onboarding import scope, store
-from dashboard.onboarding.workflow import TRANSITIONS, approval_blockers, transition
+from dashboard.onboarding.workflow import (
+    TRANSITIONS,
+    approval_blockers,
+    sync_seller_master,
+    transition,
+)
 from warehouse.ops_schema_onboarding import ob_application
 
 
@@ -100,11 +105,22 @@ def bulk_approve(
     scope.acting_provinces(actor)
     approved: list[str] = []
     refused: dict[str, str] = {}
+    seller_ids: list[str] = []
     for application_id in application_ids:
         try:
-            transition(actor, application_id, "approve", note=note, session_id=session_id)
+            after = transition(
+                actor,
+                application_id,
+                "approve",
+                note=note,
+                session_id=session_id,
+                sync_master=False,
+            )
         except (Conflict, ValidationFailed, NotFound, PermissionDenied) as exc:
             refused[application_id] = exc.key
         else:
             approved.append(application_id)
+            seller_ids.append(after["seller_id"])
+    # One seller-master sync for the whole batch, not one lake commit per approval.
+    sync_seller_master(actor, "approve", seller_ids)
     return BulkResult(approved, refused)

@@ -54,6 +54,10 @@ def _cmd_import_feed(args: argparse.Namespace) -> int:
     print(
         f"listings: {lst.inserted} new, {lst.new_versions} new versions, {lst.unchanged} unchanged"
     )
+    # impact: sellers the marketplace approved reach the lake's seller master.
+    from dashboard.impact import cli as impact_cli
+
+    impact_cli.sync_and_print()
     return 0
 
 

@@ -229,6 +229,7 @@ def transition(
     note: str | None = None,
     expected_status: str | None = None,
     session_id: str | None = None,
+    sync_master: bool = True,
 ) -> dict[str, Any]:
     """Move one application (``approve``, ``reject``, ``start_review``, ...); audited.
 
@@ -247,7 +248,18 @@ def transition(
             note=note,
             expected_status=expected_status,
         )
+    if sync_master and after.get("seller_id"):
+        sync_seller_master(actor, action, [after["seller_id"]])
     return after
+
+
+def sync_seller_master(actor: User | None, action: str, seller_ids: list[str]) -> None:
+    """A decision that makes, suspends or reinstates a seller reaches the lake's seller
+    master at once (impact domain; best effort, the next sync catches up)."""
+    from dashboard.impact import seller_master
+
+    if action in seller_master.SELLER_ACTIONS and seller_ids:
+        seller_master.after_change(seller_ids, actor=actor)
 
 
 def approve(actor: User | None, application_id: str, **kw: Any) -> dict[str, Any]:

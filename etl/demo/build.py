@@ -32,6 +32,7 @@ from etl.demo import (
 from etl.demo import payments as payment_rails
 from etl.demo.common import DAY_S, day, thb, ts
 from etl.demo.world import World, build_world
+from etl.load.seller_master import conform_sellers, merge_sellers
 from etl.reference import build_dim_date, build_reference, write_reference
 from warehouse.lake import connect_writer
 from warehouse.query import quote_ident
@@ -187,12 +188,12 @@ def build_demo(
         con.execute("begin")
         for table in DEMO_TABLES:
             con.execute(f"delete from {quote_ident(table)}")  # noqa: S608
-        rows["dim_seller"] = insert(con, "dim_seller", seller_df)
         rows["seller_application"] = insert(con, "seller_application", apps.filter(~recent_app))
         rows["dim_listing"] = insert(
             con, "dim_listing", listing_df.filter(pl.col("created_at") < lake_cut_s)
         )
         con.execute("commit")
+        rows["dim_seller"] = _seller_master(con, people, seller_df, end_s - 1)
 
         counts = calendar.orders_per_day(seed, np.arange(start_day, end_day + 1), size.orders)
         all_days = np.arange(start_day, end_day + 1)
@@ -245,6 +246,28 @@ def build_demo(
         summary.feed_files += shipments.write_label_feed(labels, settings.inbox_dir / "demo")
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _seller_master(
+    con: duckdb.DuckDBPyConnection, people: pl.DataFrame, seller_df: pl.DataFrame, at_s: int
+) -> int:
+    """dim_seller through the seller master's own path (``postmart sync sellers``): the
+    approved and suspended applications conformed and merged; then what the demo knows
+    that no application carries (OTOP stars, the record's last change)."""
+    master = conform_sellers(to_lake(sellers.master_applications(people, seller_df)))
+    at = dt.datetime.fromtimestamp(at_s, dt.UTC).replace(tzinfo=None)
+    merge_sellers(con, master, at=at, by="demo", record_load=False)
+    con.register("_demo_extra", to_lake(sellers.demo_only_attributes(seller_df)).to_arrow())
+    try:
+        con.execute("begin")
+        con.execute(
+            "update dim_seller set otop_stars = e.otop_stars, updated_at = e.updated_at "
+            "from _demo_extra e where dim_seller.seller_id = e.seller_id"
+        )
+        con.execute("commit")
+    finally:
+        con.unregister("_demo_extra")
+    return master.height
 
 
 def _write_month(

@@ -349,3 +349,21 @@ def seller_frame(seed: int, people: pl.DataFrame, end_s: int) -> pl.DataFrame:
         "approved_at",
         "updated_at",
     )
+
+
+def master_applications(people: pl.DataFrame, seller_df: pl.DataFrame) -> pl.DataFrame:
+    """The sellers' applications as the ops DB holds them once the office has suspended
+    the demo's suspended sellers: the input of the seller master's sync
+    (``etl.load.conform_sellers``), which is how the demo's ``dim_seller`` is written."""
+    suspended = seller_df.filter(pl.col("status") == "suspended")["seller_id"]
+    return application_frame(people).with_columns(
+        status=pl.when(pl.col("seller_id").is_in(suspended.implode()))
+        .then(pl.lit("suspended"))
+        .otherwise(pl.col("status"))
+    )
+
+
+def demo_only_attributes(seller_df: pl.DataFrame) -> pl.DataFrame:
+    """What an application does not carry: OTOP stars (the OTOP registry's) and when the
+    seller's record last changed in the demo's story."""
+    return seller_df.select("seller_id", "otop_stars", "updated_at")

@@ -72,6 +72,10 @@ class LakeLookups:
         """The distinct values that do not occur in table.column."""
         raise NotImplementedError
 
+    def has_rows(self, table: str) -> bool:
+        """Whether the table holds any row."""
+        raise NotImplementedError
+
 
 @dataclass
 class Validated:
@@ -342,6 +346,16 @@ def _known(column: str, table: str, table_column: str, code: str) -> Rule:
     return rule
 
 
+def _known_seller(df: pl.DataFrame, lake: LakeLookups, notes: list[str]) -> list:
+    # Orders and payouts: once the seller master exists (`postmart sync sellers`), a sale
+    # of a seller it does not know belongs to nobody the programme can count. Before the
+    # first sync every seller would be unknown, so the rule waits and says so.
+    if not lake.has_rows("dim_seller"):
+        notes.append("the seller master is empty: sellers not checked (run postmart sync sellers)")
+        return []
+    return _known("seller_id", "dim_seller", "seller_id", "unknown_seller")(df, lake, notes)
+
+
 def _s10(df: pl.DataFrame, lake: LakeLookups, notes: list[str]) -> list:
     ok = df.select(s10_valid_expr(pl.col("tracking_no"))).to_series()
     return [("tracking_no", df["tracking_no"].is_not_null() & ~ok, "bad_s10")]
@@ -375,13 +389,13 @@ def _in_thailand(df: pl.DataFrame, lake: LakeLookups, notes: list[str]) -> list:
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
-    "orders": (_currency, _postal("buyer_subdistrict_code", "buyer_postal_code")),
+    "orders": (_currency, _postal("buyer_subdistrict_code", "buyer_postal_code"), _known_seller),
     "order_items": (_known("order_id", "fct_order", "order_id", "unknown_order"),),
     "settlements": (
         _currency,
         _known("merchant_order_ref", "fct_order", "order_id", "unknown_order"),
     ),
-    "payouts": (_bank_account,),
+    "payouts": (_bank_account, _known_seller),
     "tracking_api": (_s10, _known("branch_code", "dim_branch", "branch_code", "unknown_branch")),
     "tracking_jsonl": (_s10, _known("branch_code", "dim_branch", "branch_code", "unknown_branch")),
     "applications": (_thai_ids, _postal("subdistrict_code", "postal_code"), _bank_account),

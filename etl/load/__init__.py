@@ -10,6 +10,7 @@ from etl.load.loader import (
     load_files,
     quarantine_rows,
 )
+from etl.load.seller_master import SellerSync, conform_sellers, merge_sellers
 from etl.load.shipment_state import refresh as refresh_shipments
 
 __all__ = [
@@ -22,4 +23,7 @@ __all__ = [
     "load_files",
     "quarantine_rows",
     "refresh_shipments",
+    "SellerSync",
+    "conform_sellers",
+    "merge_sellers",
 ]

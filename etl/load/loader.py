@@ -117,6 +117,9 @@ class _Lookups(LakeLookups):
             )
         return self._pairs if self._pairs.height else None
 
+    def has_rows(self, table: str) -> bool:
+        return _one(self.con, f"select exists (select 1 from {quote_ident(table)})")[0]  # noqa: S608
+
     def unknown(self, table: str, column: str, values: pl.Series) -> pl.Series:
         # Only the file's distinct values cross into DuckDB; the anti join runs there.
         self.con.register("_vals", values.cast(pl.Utf8).to_frame("v").to_arrow())

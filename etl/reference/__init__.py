@@ -30,6 +30,7 @@ __all__ = [
     "build_dim_date",
     "build_reference",
     "conform_branches",
+    "province_boundaries",
     "province_of_point",
     "province_boundaries",
     "write_public_holidays",

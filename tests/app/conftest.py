@@ -35,6 +35,8 @@ def app_template(
         "POSTMART_OPS_DB_URL": ops_db.copy_sqlite(sqlite_ops_template, path),
         "POSTMART_LAKE_CATALOG": demo_settings.lake_catalog,
         "POSTMART_LAKE_DATA_PATH": demo_settings.lake_data_path,
+        # impact: the demo lake is shared and read only; decisions must not write to it.
+        "POSTMART_SELLER_SYNC": "manual",
     }
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
@@ -100,6 +102,7 @@ def app_env(
     monkeypatch.setenv("POSTMART_OPS_DB_URL", url)
     monkeypatch.setenv("POSTMART_LAKE_CATALOG", demo_settings.lake_catalog)
     monkeypatch.setenv("POSTMART_LAKE_DATA_PATH", demo_settings.lake_data_path)
+    monkeypatch.setenv("POSTMART_SELLER_SYNC", "manual")  # impact: the shared lake stays as built
     st.cache_data.clear()
     yield load_settings()
     st.cache_data.clear()

@@ -36,6 +36,8 @@ def browser_env(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
         "POSTMART_DATA_DIR": str(data),
         "POSTMART_LAKE_CATALOG": demo_settings.lake_catalog,
         "POSTMART_LAKE_DATA_PATH": demo_settings.lake_data_path,
+        # impact: the demo lake is shared and read only; decisions must not write to it.
+        "POSTMART_SELLER_SYNC": "manual",
     }
     for name in ("OPS_DB_URL", "INBOX_DIR"):
         env.pop(f"POSTMART_{name}", None)

@@ -38,7 +38,7 @@ PAYMENTS = [
 ]  # payments (issue 9)
 LOGISTICS = ["deliveries", "branch_performance", "delivery_map", "cold_chain"]
 ROLE_PAGES = {
-    "ministry": ["home", "office", "delivery_summary", "my_account"],
+    "ministry": ["home", "office", "delivery_summary", "impact", "my_account"],
     "provincial_officer": ["home", *ONBOARDING, "my_account"],
     "branch_manager": ["home", "cod_custody", *LOGISTICS, "my_account"],
     "payments_officer": ["home", *PAYMENTS, "my_account"],
@@ -48,6 +48,7 @@ ROLE_PAGES = {
         *PAYMENTS,
         *LOGISTICS,
         "delivery_summary",
+        "impact",
         "my_account",
         "users",
         "data_loads",

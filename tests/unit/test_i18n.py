@@ -195,6 +195,21 @@ def _logistics_keys() -> dict[str, list[str]]:
         + [f"logistics.map.legend.{v}" for v in network_map.VIEWS],
         "cold groups": [f"logistics.cold.by.{g}" for g in cold_chain.RATE_GROUPS],
         "cold classes": [f"logistics.cold_class.{c}" for c in vocab.COLD_CHAIN_CLASSES],
+        # impact
+        **_impact_keys(),
+    }
+
+
+def _impact_keys() -> dict[str, list[str]]:
+    from dashboard.impact import figures, kpis, periods
+
+    return {
+        "impact kpis": kpis.text_keys(),
+        "impact relative periods": [f"impact.period.{c}" for c in periods.RELATIVE],
+        "impact levels": [f"impact.level.{lv}" for lv in figures.LEVELS],
+        "impact income sources": [
+            f"impact.income_source.{s}" for s in ("payouts", "delivered_sales")
+        ],
     }
 
 

@@ -1,0 +1,1 @@
+"""Programme impact: the seller master from approvals and the ministry's programme figures."""
