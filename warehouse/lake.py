@@ -122,6 +122,18 @@ def is_catalog_lost(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and any(t in text for t in _CATALOG_LOST_TEXTS)
 
 
+def moved_lake_error(exc: BaseException, settings: Settings) -> LakeError | None:
+    """A clear LakeError when ``exc`` is DuckLake refusing a catalog whose files were
+    recorded elsewhere (a lake folder copied by hand: the catalog keeps absolute paths)."""
+    if isinstance(exc, duckdb.Error) and "does not match existing data path" in str(exc):
+        return LakeError(
+            f"The lake catalog's files were recorded at another place than "
+            f"{settings.lake_data_path}: a lake copied to a new folder is moved with "
+            "`postmart backup` and `postmart restore` (docs/deploy.md)."
+        )
+    return None
+
+
 def retry_while_busy(call: Callable[[], T]) -> T:
     """``call()``, retried with growing pauses while the catalog is busy, for at most
     READ_BUSY_RETRY_S in all; then LakeBusy. For reads only: a read is safe to repeat."""
@@ -208,8 +220,10 @@ def connect_reader(
         # simply run again, and `use` must not repeat an ATTACH that succeeded.
         retry_while_busy(lambda: con.execute(attach))
         retry_while_busy(lambda: con.execute(f"use {LAKE}"))
-    except BaseException:
+    except BaseException as exc:
         con.close()
+        if moved := moved_lake_error(exc, settings):
+            raise moved from exc
         raise
     return con
 
@@ -344,6 +358,8 @@ def connect_writer(
                 # The catalog went away between the lock and the first write (a PostgreSQL
                 # restart): one clear line, not a traceback; nothing was written. Any
                 # other error (a bad migration) stays what it is.
+                if moved := moved_lake_error(exc, settings):
+                    raise moved from exc
                 if not is_catalog_lost(exc):
                     raise
                 detail = " ".join(str(exc).split())[:300]
