@@ -36,6 +36,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,12 @@ SECRET_BYTES = 32
 # answers in a row it takes the replica out of nginx and restarts it.
 HEALTH_INTERVAL_S = 2.0
 HEALTH_FAILURES = 2
+HEALTH_TIMEOUT_S = 1.5
+# A replica that accepts the health check's connection but does not answer in time is
+# busy (a page's run can hold the process for seconds on a loaded machine), not dead:
+# restarting it would drop every tab it serves and pile them onto the others. Only a
+# replica silent this long is taken as hung and restarted.
+HUNG_AFTER_S = 60.0
 START_TIMEOUT_S = 90.0
 # Streamlit's own default upload limit is 200 MB; nginx's default (1 MB) would refuse
 # every feed file larger than that before Streamlit saw it.
@@ -254,13 +261,27 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether a server answers ``/_stcore/health`` with 200."""
+OK, SLOW, DOWN = "ok", "slow", "down"
+
+
+def health(url: str, timeout: float = 2.0) -> str:
+    """``ok`` (``/_stcore/health`` answered 200), ``slow`` (the connection was taken but
+    no answer came within ``timeout``: alive and busy) or ``down`` (refused, reset, or
+    an error status)."""
     try:
         with urllib.request.urlopen(url + HEALTH_PATH, timeout=timeout) as resp:
-            return resp.status == 200
+            return OK if resp.status == 200 else DOWN
+    except urllib.error.URLError as exc:
+        return SLOW if isinstance(exc.reason, TimeoutError) else DOWN
+    except TimeoutError:
+        return SLOW
     except OSError:
-        return False
+        return DOWN
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether a server answers ``/_stcore/health`` with 200."""
+    return health(url, timeout) == OK
 
 
 @dataclass
@@ -269,6 +290,9 @@ class Replica:
     proc: subprocess.Popen | None = None
     failures: int = 0
     restarts: int = 0
+    started_at: float = 0.0  # time.monotonic() of the last start
+    ready: bool = False  # answered a health check since its last start
+    slow_since: float | None = None  # first of an unbroken run of unanswered checks
 
 
 @dataclass
@@ -311,6 +335,9 @@ class Supervisor:
         # For an operator (and the fault tests): which process serves which port.
         (self.layout.run_dir / f"replica-{replica.port}.pid").write_text(f"{replica.proc.pid}\n")
         replica.failures = 0
+        replica.started_at = time.monotonic()
+        replica.ready = False
+        replica.slow_since = None
 
     def _wait_healthy(self, replica: Replica) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -342,6 +369,7 @@ class Supervisor:
             self._start_replica(replica)
         for replica in self.replicas:
             self._wait_healthy(replica)
+            replica.ready = True
         self._write_conf()
         checked = subprocess.run(self._nginx("-t"), capture_output=True, text=True)
         if checked.returncode != 0:
@@ -362,18 +390,36 @@ class Supervisor:
             self.nginx.send_signal(signal.SIGHUP)  # reload: open connections are kept
 
     def check_once(self) -> None:
-        """One round of health checks: a replica that exited or failed HEALTH_FAILURES
-        checks in a row goes out of nginx and is restarted; back in once healthy."""
+        """One round of health checks. A replica that exited, or refused HEALTH_FAILURES
+        checks in a row, goes out of nginx and is restarted; back in once healthy. A
+        replica that is slow to answer stays in (busy is not dead) unless it has answered
+        nothing for HUNG_AFTER_S; a replica still starting gets START_TIMEOUT_S."""
         down = set(self.down)
+        now = time.monotonic()
         for replica in self.replicas:
             exited = replica.proc is None or replica.proc.poll() is not None
-            ok = not exited and healthy(self.layout.replica_url(replica.port), timeout=1.5)
-            if ok:
+            state = (
+                DOWN
+                if exited
+                else health(self.layout.replica_url(replica.port), timeout=HEALTH_TIMEOUT_S)
+            )
+            if state == OK:
                 replica.failures = 0
+                replica.ready = True
+                replica.slow_since = None
                 down.discard(replica.port)
                 continue
-            replica.failures += 1
-            if exited or replica.failures >= HEALTH_FAILURES:
+            if not exited and not replica.ready and now - replica.started_at < START_TIMEOUT_S:
+                continue  # still starting (a loaded machine takes its time)
+            if state == SLOW:
+                replica.slow_since = replica.slow_since or now
+                if now - replica.slow_since < HUNG_AFTER_S:
+                    continue
+                self.say(f"replica {replica.port} answered nothing for {HUNG_AFTER_S:g} s")
+            else:
+                replica.slow_since = None
+                replica.failures += 1
+            if exited or state == SLOW or replica.failures >= HEALTH_FAILURES:
                 if replica.port not in down:
                     self.say(f"replica {replica.port} is down; restarting it")
                 down.add(replica.port)

@@ -425,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run every stage (default: stop after the first whose p95 passes 2 s)",
     )
     args = ap.parse_args(argv)
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(f"loadtest: stopped by signal {signum}")  # replicas stopped below
+
+    signal.signal(signal.SIGTERM, stop)
     stages = [float(s) for s in args.stages.split(",") if s]
     if args.stage_seconds > MAX_STAGE_S or any(s * args.replicas > MAX_USERS for s in stages):
         raise SystemExit(f"bounded: at most {MAX_USERS} users and {MAX_STAGE_S} s a stage")
