@@ -288,7 +288,7 @@ async def etl_during(env: dict[str, str], feed: Path, after_s: float) -> dict:
         "feed": feed.name,
         "exit": proc.returncode,
         "seconds": round(time.monotonic() - started, 1),
-        "last_line": out.decode(errors="replace").strip().splitlines()[-1:],
+        "last_lines": out.decode(errors="replace").strip().splitlines()[-6:],
     }
 
 
