@@ -11,7 +11,7 @@ Why these choices:
   media file in that process's memory, so every request of one browser must reach one
   replica. The key is the browser's binding cookie ``pm_bind`` (set by the app on the first
   page load, kept for the browser's life, under ``__Host-`` over HTTPS), hashed with
-  nginx's consistent hash; the client address only before that cookie exists. ``ip_hash``
+  nginx's consistent hash; a random one (the request's id) before that cookie exists. ``ip_hash``
   alone would put a whole provincial office behind one NAT address on one replica, and the
   session cookie changes at sign-in, which would move the user right after signing in.
 - A replica that dies: nginx's ``proxy_next_upstream`` sends the retry to the next replica
@@ -102,11 +102,15 @@ def cookie_secret(path: Path) -> str:
     return value
 
 
-# The sticky key: the binding cookie under either name, else the client's address. nginx
-# variables cannot name a cookie with a "-" (``__Host-pm_bind``), hence the regex.
+# The sticky key: the binding cookie under either name, else the request's own random id.
+# Not the client's address: the route cookie is set on a browser's very first response,
+# so whatever places that first request pins the browser for good, and with the address
+# every browser behind one NAT (a provincial office, or every user of the load test) would
+# land on one replica. nginx variables cannot name a cookie with a "-"
+# (``__Host-pm_bind``), hence the regex.
 _STICKY_MAP = r"""    map $http_cookie $postmart_sticky {
         "~(?:^|;\s*)(?:__Host-)?pm_bind=(?<bind>[^;\s]+)" $bind;
-        default $remote_addr;
+        default $request_id;
     }"""
 
 

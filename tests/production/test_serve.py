@@ -276,3 +276,15 @@ def test_a_starting_replica_gets_its_start_time(tmp_path: Path) -> None:
         for _ in range(serve.HEALTH_FAILURES):
             sup.check_once()
         assert restarted == [port]
+
+
+def test_first_visits_without_cookies_spread_over_the_replicas(tmp_path: Path) -> None:
+    """Browsers from one address (one office behind NAT) are not all placed on one replica:
+    before the binding cookie exists the first placement is random, and the route cookie
+    keeps each browser where it was placed."""
+    a, b = free_port(), free_port()
+    with stand_in(a), stand_in(b), nginx_in_front(tmp_path, (a, b)) as sup:
+        placed = [fetch(sup.layout.url + "/")[2] for _ in range(30)]
+        assert set(placed) == {f"{serve.ROUTE_COOKIE}=r{a}", f"{serve.ROUTE_COOKIE}=r{b}"}
+        for route in placed[:4]:
+            assert get(sup.layout.url + "/p", route)[1].split()[0] == route.rsplit("r", 1)[1]
