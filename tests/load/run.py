@@ -74,7 +74,11 @@ def _read_only(path: Path) -> sqlite3.Connection:
     into the source (the source is never written)."""
     if not path.is_file():
         raise SystemExit(f"loadtest: no {path} (a demo data dir is needed)")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    wal = path.with_name(path.name + "-wal")
+    # immutable: not even SQLite's -shm/-wal side files are made beside the source; only
+    # when a WAL holds changes not yet in the file is it read through them (mode=ro).
+    live = wal.exists() and wal.stat().st_size > 0
+    return sqlite3.connect(f"file:{path}?mode=ro{'' if live else '&immutable=1'}", uri=True)
 
 
 def _copy_lake(source: Path, data: Path) -> None:
