@@ -50,7 +50,7 @@ faults-fast: $(STAMP)
 # Browser load test against `postmart serve` on 127.0.0.1 (tests/load; not in make test).
 # LOADTEST_SOURCE: a demo data dir (built once into data-loadtest/ when missing), read only.
 LOADTEST_SOURCE ?= data-loadtest
-LOADTEST_ARGS   ?= --replicas 2 --stages 1,2 --stage-seconds 45
+LOADTEST_ARGS   ?= --replicas 2 --stages 2.5,5 --stage-seconds 60
 loadtest: $(STAMP)
 	@test -f "$(LOADTEST_SOURCE)/lake/catalog.sqlite" || POSTMART_DATA_DIR=$(LOADTEST_SOURCE) $(BIN)/postmart demo --scale small
 	$(BIN)/python -m tests.load.run --source $(LOADTEST_SOURCE) $(LOADTEST_ARGS)

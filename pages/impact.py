@@ -199,11 +199,15 @@ def _briefing_panel(user: User, briefing, lang: str) -> None:
         icon=":material/picture_as_pdf:",
         key="impact_briefing_pdf",
     )
-    if cols[4].button(ui.t("impact.briefing.close")):
-        st.session_state.pop("impact_opened", None)
-        widgets.mirror_query_params({"briefing": None, "asof": None})
-        st.session_state["impact_asof"] = None
-        st.rerun()
+    # A callback: it runs before the next run draws the "as of" box, whose state it resets
+    # (set after the box is drawn, Streamlit refuses it).
+    cols[4].button(ui.t("impact.briefing.close"), on_click=_close_briefing)
+
+
+def _close_briefing() -> None:
+    st.session_state.pop("impact_opened", None)
+    widgets.mirror_query_params({"briefing": None, "asof": None})
+    st.session_state["impact_asof"] = None
 
 
 def _show_reverify(user: User, briefing, *, latest: bool, lang: str) -> None:

@@ -11,7 +11,7 @@ Why these choices:
   media file in that process's memory, so every request of one browser must reach one
   replica. The key is the browser's binding cookie ``pm_bind`` (set by the app on the first
   page load, kept for the browser's life, under ``__Host-`` over HTTPS), hashed with
-  nginx's consistent hash; the client address only before that cookie exists. ``ip_hash``
+  nginx's consistent hash; a random one (the request's id) before that cookie exists. ``ip_hash``
   alone would put a whole provincial office behind one NAT address on one replica, and the
   session cookie changes at sign-in, which would move the user right after signing in.
 - A replica that dies: nginx's ``proxy_next_upstream`` sends the retry to the next replica
@@ -36,6 +36,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,12 @@ SECRET_BYTES = 32
 # answers in a row it takes the replica out of nginx and restarts it.
 HEALTH_INTERVAL_S = 2.0
 HEALTH_FAILURES = 2
+HEALTH_TIMEOUT_S = 1.5
+# A replica that accepts the health check's connection but does not answer in time is
+# busy (a page's run can hold the process for seconds on a loaded machine), not dead:
+# restarting it would drop every tab it serves and pile them onto the others. Only a
+# replica silent this long is taken as hung and restarted.
+HUNG_AFTER_S = 60.0
 START_TIMEOUT_S = 90.0
 # Streamlit's own default upload limit is 200 MB; nginx's default (1 MB) would refuse
 # every feed file larger than that before Streamlit saw it.
@@ -95,11 +102,15 @@ def cookie_secret(path: Path) -> str:
     return value
 
 
-# The sticky key: the binding cookie under either name, else the client's address. nginx
-# variables cannot name a cookie with a "-" (``__Host-pm_bind``), hence the regex.
+# The sticky key: the binding cookie under either name, else the request's own random id.
+# Not the client's address: the route cookie is set on a browser's very first response,
+# so whatever places that first request pins the browser for good, and with the address
+# every browser behind one NAT (a provincial office, or every user of the load test) would
+# land on one replica. nginx variables cannot name a cookie with a "-"
+# (``__Host-pm_bind``), hence the regex.
 _STICKY_MAP = r"""    map $http_cookie $postmart_sticky {
         "~(?:^|;\s*)(?:__Host-)?pm_bind=(?<bind>[^;\s]+)" $bind;
-        default $remote_addr;
+        default $request_id;
     }"""
 
 
@@ -254,13 +265,27 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether a server answers ``/_stcore/health`` with 200."""
+OK, SLOW, DOWN = "ok", "slow", "down"
+
+
+def health(url: str, timeout: float = 2.0) -> str:
+    """``ok`` (``/_stcore/health`` answered 200), ``slow`` (the connection was taken but
+    no answer came within ``timeout``: alive and busy) or ``down`` (refused, reset, or
+    an error status)."""
     try:
         with urllib.request.urlopen(url + HEALTH_PATH, timeout=timeout) as resp:
-            return resp.status == 200
+            return OK if resp.status == 200 else DOWN
+    except urllib.error.URLError as exc:
+        return SLOW if isinstance(exc.reason, TimeoutError) else DOWN
+    except TimeoutError:
+        return SLOW
     except OSError:
-        return False
+        return DOWN
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether a server answers ``/_stcore/health`` with 200."""
+    return health(url, timeout) == OK
 
 
 @dataclass
@@ -269,6 +294,9 @@ class Replica:
     proc: subprocess.Popen | None = None
     failures: int = 0
     restarts: int = 0
+    started_at: float = 0.0  # time.monotonic() of the last start
+    ready: bool = False  # answered a health check since its last start
+    slow_since: float | None = None  # first of an unbroken run of unanswered checks
 
 
 @dataclass
@@ -311,6 +339,9 @@ class Supervisor:
         # For an operator (and the fault tests): which process serves which port.
         (self.layout.run_dir / f"replica-{replica.port}.pid").write_text(f"{replica.proc.pid}\n")
         replica.failures = 0
+        replica.started_at = time.monotonic()
+        replica.ready = False
+        replica.slow_since = None
 
     def _wait_healthy(self, replica: Replica) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -342,6 +373,7 @@ class Supervisor:
             self._start_replica(replica)
         for replica in self.replicas:
             self._wait_healthy(replica)
+            replica.ready = True
         self._write_conf()
         checked = subprocess.run(self._nginx("-t"), capture_output=True, text=True)
         if checked.returncode != 0:
@@ -362,18 +394,36 @@ class Supervisor:
             self.nginx.send_signal(signal.SIGHUP)  # reload: open connections are kept
 
     def check_once(self) -> None:
-        """One round of health checks: a replica that exited or failed HEALTH_FAILURES
-        checks in a row goes out of nginx and is restarted; back in once healthy."""
+        """One round of health checks. A replica that exited, or refused HEALTH_FAILURES
+        checks in a row, goes out of nginx and is restarted; back in once healthy. A
+        replica that is slow to answer stays in (busy is not dead) unless it has answered
+        nothing for HUNG_AFTER_S; a replica still starting gets START_TIMEOUT_S."""
         down = set(self.down)
+        now = time.monotonic()
         for replica in self.replicas:
             exited = replica.proc is None or replica.proc.poll() is not None
-            ok = not exited and healthy(self.layout.replica_url(replica.port), timeout=1.5)
-            if ok:
+            state = (
+                DOWN
+                if exited
+                else health(self.layout.replica_url(replica.port), timeout=HEALTH_TIMEOUT_S)
+            )
+            if state == OK:
                 replica.failures = 0
+                replica.ready = True
+                replica.slow_since = None
                 down.discard(replica.port)
                 continue
-            replica.failures += 1
-            if exited or replica.failures >= HEALTH_FAILURES:
+            if not exited and not replica.ready and now - replica.started_at < START_TIMEOUT_S:
+                continue  # still starting (a loaded machine takes its time)
+            if state == SLOW:
+                replica.slow_since = replica.slow_since or now
+                if now - replica.slow_since < HUNG_AFTER_S:
+                    continue
+                self.say(f"replica {replica.port} answered nothing for {HUNG_AFTER_S:g} s")
+            else:
+                replica.slow_since = None
+                replica.failures += 1
+            if exited or state == SLOW or replica.failures >= HEALTH_FAILURES:
                 if replica.port not in down:
                     self.say(f"replica {replica.port} is down; restarting it")
                 down.add(replica.port)

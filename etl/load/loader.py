@@ -8,6 +8,7 @@ rolls back, so a failed or killed load leaves none of the file in the lake.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -302,7 +303,11 @@ def _load_one(
         step(0.95, "committing")
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        # A failed commit has already ended the transaction; a rollback then raises "no
+        # transaction is active", which would hide the real error (found by the load test:
+        # a commit refused while readers held the SQLite catalog).
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     by_reason = (
         checked.quarantine.group_by("reason_code")

@@ -199,3 +199,92 @@ def test_secret_file_setting_and_layout(tmp_path: Path) -> None:
         serve.layout_for(settings, 2, port=8602, first_replica_port=8601)
     with pytest.raises(serve.ServeError):
         serve.layout_for(settings, 0, port=8080, first_replica_port=8601)
+
+
+class _Slow(_Named):
+    """A replica busy with a long page run: it takes the connection, answers late."""
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        time.sleep(1.0)
+        super().do_GET()
+
+
+@contextlib.contextmanager
+def supervised(tmp_path: Path, ports: tuple[int, ...]) -> Iterator[tuple[serve.Supervisor, list]]:
+    """A supervisor over stand-in replicas: each replica's process is a `sleep` (alive),
+    and a restart is recorded instead of starting Streamlit."""
+    layout = serve.Layout(tmp_path / "run", "127.0.0.1", free_port(), ports)
+    layout.run_dir.mkdir(parents=True)
+    sup = serve.Supervisor(layout, secret="x", say=lambda line: None)
+    restarted: list[int] = []
+    procs = []
+
+    def start(replica: serve.Replica) -> None:
+        restarted.append(replica.port)
+        replica.proc = subprocess.Popen(["sleep", "60"])
+        procs.append(replica.proc)
+        replica.failures, replica.ready, replica.started_at = 0, False, time.monotonic()
+
+    for port in ports:
+        replica = serve.Replica(port, proc=subprocess.Popen(["sleep", "60"]), ready=True)
+        procs.append(replica.proc)
+        sup.replicas.append(replica)
+    sup._start_replica = start  # type: ignore[method-assign]
+    try:
+        yield sup, restarted
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+
+
+def test_busy_replica_is_left_serving_a_silent_one_restarted(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(serve, "HEALTH_TIMEOUT_S", 0.2)
+    busy, gone = free_port(), free_port()  # nothing listens on ``gone``
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", busy), _Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert serve.health(f"http://127.0.0.1:{busy}", timeout=0.2) == serve.SLOW
+        assert serve.health(f"http://127.0.0.1:{gone}", timeout=0.2) == serve.DOWN
+        with supervised(tmp_path, (busy, gone)) as (sup, restarted):
+            for _ in range(serve.HEALTH_FAILURES):
+                sup.check_once()
+            assert restarted == [gone]  # refused twice: restarted
+            assert sup.down == frozenset({gone})
+            busy_proc = sup.replicas[0].proc
+            assert busy_proc.poll() is None  # left running, and in nginx
+            # Silent for longer than a hung replica may be: then it is stopped and taken
+            # out (it is started again once its port is free; the stand-in keeps it).
+            monkeypatch.setattr(serve, "HUNG_AFTER_S", 0.0)
+            sup.check_once()
+            assert busy_proc.poll() is not None
+            assert sup.down == frozenset({busy, gone})
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_starting_replica_gets_its_start_time(tmp_path: Path) -> None:
+    port = free_port()  # refuses, as a replica does while Streamlit starts
+    with supervised(tmp_path, (port,)) as (sup, restarted):
+        replica = sup.replicas[0]
+        replica.ready, replica.started_at = False, time.monotonic()
+        for _ in range(serve.HEALTH_FAILURES + 1):
+            sup.check_once()
+        assert restarted == []
+        replica.started_at -= serve.START_TIMEOUT_S  # it never came up
+        for _ in range(serve.HEALTH_FAILURES):
+            sup.check_once()
+        assert restarted == [port]
+
+
+def test_first_visits_without_cookies_spread_over_the_replicas(tmp_path: Path) -> None:
+    """Browsers from one address (one office behind NAT) are not all placed on one replica:
+    before the binding cookie exists the first placement is random, and the route cookie
+    keeps each browser where it was placed."""
+    a, b = free_port(), free_port()
+    with stand_in(a), stand_in(b), nginx_in_front(tmp_path, (a, b)) as sup:
+        placed = [fetch(sup.layout.url + "/")[2] for _ in range(30)]
+        assert set(placed) == {f"{serve.ROUTE_COOKIE}=r{a}", f"{serve.ROUTE_COOKIE}=r{b}"}
+        for route in placed[:4]:
+            assert get(sup.layout.url + "/p", route)[1].split()[0] == route.rsplit("r", 1)[1]
