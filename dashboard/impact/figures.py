@@ -162,13 +162,31 @@ def _facts(con: duckdb.DuckDBPyConnection) -> dict:
     return query.run(con, "impact/facts").row(0, named=True)
 
 
+def _whole_end(period: Period) -> dt.date:
+    """The end of the whole months a period's figures can read off the seller × month mart:
+    the first day of its end's month (the period's start when that is not a month's first)."""
+    if period.start.day != 1:
+        return period.start
+    return max(period.start, period.end.replace(day=1))
+
+
 def _measures(
-    con: duckdb.DuckDBPyConnection, period: Period, level: str, region: str, province: str, **kw
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    level: str,
+    region: str,
+    province: str,
+    *,
+    mart: bool = True,
+    **kw,
 ) -> pl.DataFrame:
+    """The KPI measures per area; ``mart``: off the seller × month mart (the pages), else
+    off the facts (a lake from before the mart; the tests that both agree)."""
     return query.run(
         con,
-        "impact/kpi_areas",
+        "impact/kpi_areas_mart" if mart else "impact/kpi_areas",
         start=dt.datetime.combine(period.start, dt.time()),
+        whole_end=dt.datetime.combine(_whole_end(period), dt.time()),
         end=dt.datetime.combine(period.end, dt.time()),
         level=level,
         region=region,
@@ -240,8 +258,10 @@ def impact_view(
     province: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     settings: Settings | None = None,
+    use_mart: bool = True,
 ) -> ImpactView:
-    """The KPIs of ``period`` (a code, ``periods``) for the drill-down's areas and total."""
+    """The KPIs of ``period`` (a code, ``periods``) for the drill-down's areas and total
+    (``use_mart=False``: computed off the facts, as a check of the mart)."""
     settings = settings or load_settings()
     require_viewer(user, settings)
     own = con is None
@@ -256,23 +276,22 @@ def impact_view(
         chosen = periods.parse(period, reference)
         level, reg, prov, place_names = _place(con, region, province)
         use_payouts = bool(facts["has_payouts"])
-        now = with_kpis(_measures(con, chosen, level, reg, prov, use_payouts=use_payouts))
+        kw = {"use_payouts": use_payouts, "mart": bool(facts["has_seller_month"]) and use_mart}
+        now = with_kpis(_measures(con, chosen, level, reg, prov, **kw))
         map_region = reg if level != "region" else ""
         provinces = (
             now
             if level == "province"
-            else with_kpis(
-                _measures(con, chosen, "province", map_region, "", use_payouts=use_payouts)
-            )
+            else with_kpis(_measures(con, chosen, "province", map_region, "", **kw))
         )
         snapshot_id = snapshots.current_snapshot(con)
         prev_p, before_p = chosen.previous(), chosen.year_before()
-        prev = totals_of(_measures(con, prev_p, level, reg, prov, use_payouts=use_payouts))
+        prev = totals_of(_measures(con, prev_p, level, reg, prov, **kw))
         # A year's previous period is the year before: read it once.
         before = (
             prev
             if before_p == prev_p
-            else totals_of(_measures(con, before_p, level, reg, prov, use_payouts=use_payouts))
+            else totals_of(_measures(con, before_p, level, reg, prov, **kw))
         )
     finally:
         if own:
