@@ -264,7 +264,9 @@ def _briefing_maker(user: User, view: figures.ImpactView, period: str, lang: str
 def _centres(user: User, snapshot: int | None, lang: str) -> None:
     """The community digital centres' estimated effect (issue 11, item 5)."""
     st.subheader(ui.t("impact.centres.title"), anchor="centres")
-    est = ui.attempt(impact_ui.centre_effect, user, snapshot)
+    est = None
+    with ui.errors_shown(stop=False):
+        est = impact_ui.centre_effect(user, snapshot)
     if est is None:
         return
     st.warning(ui.t("impact.centres.caveat"), icon=":material/info:")
@@ -307,7 +309,7 @@ def _centres(user: User, snapshot: int | None, lang: str) -> None:
     )
     p = "—" if est.pretrend_p is None else f"{est.pretrend_p:.2f}"
     if est.leads_ok and (est.pretrend_p is None or est.pretrend_p >= 0.05):
-        st.success(ui.t("impact.centres.pretrend_ok", p=p), icon=":material/check:")
+        st.info(ui.t("impact.centres.pretrend_ok", p=p), icon=":material/check:")
     else:
         st.warning(ui.t("impact.centres.pretrend_warn", p=p), icon=":material/warning:")
     st.plotly_chart(
