@@ -1,19 +1,15 @@
--- The KPI registry's base measures (dashboard/impact/kpis.py) per area of one level, read
--- from the seller × month mart (mart_impact_seller_month): what the pages read. The same
--- figures as kpi_areas.sql (the facts directly: lakes from before the mart, and the tests).
--- $whole_end: the first day of $end's month (or $start when $start is not a month's first).
--- grain: one row per area of $level ('region', 'province' or 'district') inside the
--- filter, areas without sellers included (zeros).
--- $region, $province: '' or the code the drill-down is in.
--- $start, $end: the period, [start, end) (timestamps, Bangkok time like the lake).
--- $use_payouts: income = payouts paid (mart_seller_income) when true, else the goods value
--- of delivered orders (mart_delivered_order): the programme's income measure until
--- payouts exist.
--- $population: the national population the provinces' population weights share.
--- A seller belongs to the area of their address in the seller master (dim_seller).
+-- The KPI registry's base measures (dashboard/impact/kpis.py) per area of one level, summed
+-- off the lake: the statement of kpi_areas.sql run on an in-memory database holding what
+-- one page view read from the lake once (dashboard/impact/figures.py, ``_Inputs``): the
+-- geography and seller master tables under their lake names, and seller_windows
+-- (seller_windows.sql: per seller and window, orders, sales and payouts; window -1 the
+-- first delivered order). The same figures as kpi_areas.sql (tested).
+-- grain: one row per area of $level inside the filter, areas without sellers included.
+-- $window_no: 0 the period, 1 the previous period, 2 the year before.
+-- $region, $province, $start, $end, $use_payouts, $population: as kpi_areas.sql.
 with provinces as (
     select province_code, region_code, population_weight * $population as population
-    from lake.dim_province
+    from dim_province
     where ($region = '' or region_code = $region)
       and ($province = '' or province_code = $province)
 ),
@@ -21,24 +17,24 @@ with provinces as (
 districts as (
     select d.district_code, d.province_code,
         sum(coalesce(sd.population_weight, 0)) * any_value(p.population) as population
-    from lake.dim_district d
+    from dim_district d
     join provinces p on p.province_code = d.province_code
-    left join lake.dim_subdistrict sd on sd.district_code = d.district_code
+    left join dim_subdistrict sd on sd.district_code = d.district_code
     group by d.district_code, d.province_code
 ),
 
 areas as (
     select r.region_code as area_code, r.name_th, r.name_en, sum(p.population) as population
-    from lake.dim_region r join provinces p on p.region_code = r.region_code
+    from dim_region r join provinces p on p.region_code = r.region_code
     where $level = 'region'
     group by all
     union all
     select p.province_code, dp.name_th, dp.name_en, p.population
-    from provinces p join lake.dim_province dp on dp.province_code = p.province_code
+    from provinces p join dim_province dp on dp.province_code = p.province_code
     where $level = 'province'
     union all
     select d.district_code, dd.name_th, dd.name_en, d.population
-    from districts d join lake.dim_district dd on dd.district_code = d.district_code
+    from districts d join dim_district dd on dd.district_code = d.district_code
     where $level = 'district'
 ),
 
@@ -53,45 +49,26 @@ sellers as (
             when 'province' then s.province_code
             else s.district_code
         end as area_code
-    from lake.dim_seller s
+    from dim_seller s
     join provinces p on p.province_code = s.province_code
 ),
 
--- Whole months [$start, $whole_end) from the seller × month mart; the days after them,
--- [$whole_end, $end), from the facts (a few days of a month still running).
 orders as (
-    select seller_id, sum(count_orders) as count_orders, sum(sales_thb) as sales_thb
-    from (
-        select seller_id, count_orders, sales_thb
-        from lake.mart_impact_seller_month
-        where month >= $start and month < $whole_end and count_orders > 0
-        union all
-        select seller_id, 1 as count_orders, sales_thb
-        from lake.mart_delivered_order
-        where ordered_at >= $whole_end and ordered_at < $end
-    )
-    group by seller_id
+    select seller_id, count_orders, sales_thb
+    from seller_windows
+    where window_no = $window_no and count_orders > 0
 ),
 
 first_orders as (
-    select seller_id, min(first_delivered_at) as first_at
-    from lake.mart_impact_seller_month
-    where first_delivered_at is not null
-    group by seller_id
+    select seller_id, first_at
+    from seller_windows
+    where window_no = -1
 ),
 
 payouts as (
-    select seller_id, sum(income_thb) as income_thb
-    from (
-        select seller_id, income_thb
-        from lake.mart_impact_seller_month
-        where $use_payouts and month >= $start and month < $whole_end and income_thb <> 0
-        union all
-        select seller_id, net_thb as income_thb
-        from lake.mart_seller_income
-        where $use_payouts and paid_at >= $whole_end and paid_at < $end
-    )
-    group by seller_id
+    select seller_id, income_thb
+    from seller_windows
+    where $use_payouts and window_no = $window_no
 ),
 
 per_seller as (
