@@ -291,7 +291,9 @@ def test_mart_figures_equal_the_facts(lake) -> None:
         ] + [("m2026-05", {"region": "south"})]
         for period, place in cases:
             mart = figures.impact_view(CLI, period, con=con, settings=lake, **place)
-            facts = figures.impact_view(CLI, period, con=con, settings=lake, use_mart=False, **place)
+            facts = figures.impact_view(
+                CLI, period, con=con, settings=lake, use_mart=False, **place
+            )
             assert mart.areas.equals(facts.areas), (period, place)
             assert mart.provinces.equals(facts.provinces), (period, place)
             assert mart.totals == facts.totals, (period, place)
