@@ -39,7 +39,7 @@ def test_build_download_and_reopen_a_briefing(server: Server, page) -> None:
     username, password = server.accounts["ministry"]
     sign_in(page, server, username, password, path="impact?region=north")
     page.get_by_role("heading", name=th("nav.impact")).wait_for(state="visible")
-    page.locator('[data-testid="stPlotlyChart"]').wait_for(state="visible", timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
     screenshot(page, "80-impact-north")
     shown = _figures(page)
