@@ -265,6 +265,71 @@ def _briefing_maker(user: User, view: figures.ImpactView, period: str, lang: str
             )
 
 
+def _centres(user: User, snapshot: int | None, lang: str) -> None:
+    """The community digital centres' estimated effect (issue 11, item 5)."""
+    st.subheader(ui.t("impact.centres.title"), anchor="centres")
+    est = None
+    with ui.errors_shown(stop=False):
+        est = impact_ui.centre_effect(user, snapshot)
+    if est is None:
+        return
+    st.warning(ui.t("impact.centres.caveat"), icon=":material/info:")
+    cols = st.columns(3)
+    cols[0].metric(
+        ui.t("impact.centres.estimate"),
+        formatting.format_value(est.effect, "thb"),
+        border=True,
+        help=ui.t("impact.centres.estimate_help"),
+    )
+    cols[1].metric(
+        ui.t("impact.centres.interval"),
+        ui.t(
+            "impact.centres.interval_value",
+            low=formatting.format_number(est.low),
+            high=formatting.format_number(est.high),
+        ),
+        border=True,
+    )
+    cols[2].metric(
+        ui.t("impact.centres.sellers"),
+        ui.t(
+            "impact.centres.sellers_value",
+            treated=formatting.format_number(est.treated_sellers),
+            control=formatting.format_number(est.control_sellers),
+        ),
+        border=True,
+    )
+    st.caption(
+        ui.t(
+            "impact.centres.counts",
+            treated=formatting.format_number(est.treated_sellers),
+            centres=formatting.format_number(est.centres),
+            control=formatting.format_number(est.control_sellers),
+            first=est.first_month,
+            last=est.last_month,
+            percent="—" if est.percent is None else f"{est.percent:+.0f}",
+            baseline=formatting.format_number(est.baseline),
+        )
+    )
+    p = "—" if est.pretrend_p is None else f"{est.pretrend_p:.2f}"
+    if est.leads_ok and (est.pretrend_p is None or est.pretrend_p >= 0.05):
+        st.info(ui.t("impact.centres.pretrend_ok", p=p), icon=":material/check:")
+    else:
+        st.warning(ui.t("impact.centres.pretrend_warn", p=p), icon=":material/warning:")
+    st.plotly_chart(
+        charts.event_study(
+            est.events,
+            title=ui.t("impact.centres.chart.title"),
+            x_title=ui.t("impact.centres.chart.x"),
+            y_title=ui.t("impact.centres.chart.y"),
+            effect_name=ui.t("impact.centres.chart.effect"),
+            interval_name=ui.t("impact.centres.chart.interval"),
+        ),
+        key="impact_centres_chart",
+    )
+    st.caption(ui.t("impact.centres.method", snapshot=est.snapshot_id))
+
+
 def render(user: User) -> None:
     st.title(ui.t("nav.impact"))
     lang = ui.language()
@@ -330,6 +395,7 @@ def render(user: User) -> None:
     st.caption(ui.t("impact.export_note", n=view.threshold))
     if briefing is None:
         _briefing_maker(user, view, period, lang)
+    _centres(user, snapshot, lang)
 
 
 user = ui.guard("impact")

@@ -146,3 +146,44 @@ def clicked_province(event: Any, choices: Mapping[str, Any] | list[str]) -> str 
         if code is not None and str(code) in choices:
             return str(code)
     return None
+
+
+def event_study(
+    events: list,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    effect_name: str,
+    interval_name: str,
+) -> go.Figure:
+    """The digital centres' event study: the effect per month from opening (before it, the
+    pre-trend check), each with its 95% interval; zero and the opening month marked."""
+    months = [e.months for e in events]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=months + months[::-1],
+            y=[e.high for e in events] + [e.low for e in events][::-1],
+            fill="toself",
+            fillcolor="rgba(31, 119, 180, 0.18)",
+            line={"width": 0},
+            hoverinfo="skip",
+            name=interval_name,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=months,
+            y=[e.effect for e in events],
+            mode="lines+markers",
+            name=effect_name,
+            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#666", "width": 1})
+    fig.add_vline(x=-0.5, line={"color": "#c0392b", "width": 1, "dash": "dash"})
+    fig.update_layout(**base_layout(title=title))
+    fig.update_xaxes(title=x_title, dtick=1)
+    fig.update_yaxes(title=y_title, tickformat=",.0f")
+    return fig

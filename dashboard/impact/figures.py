@@ -162,20 +162,121 @@ def _facts(con: duckdb.DuckDBPyConnection) -> dict:
     return query.run(con, "impact/facts").row(0, named=True)
 
 
+def _whole_end(period: Period) -> dt.date:
+    """The end of the whole months a period's figures can read off the seller × month mart:
+    the first day of its end's month (the period's start when that is not a month's first)."""
+    if period.start.day != 1:
+        return period.start
+    return max(period.start, period.end.replace(day=1))
+
+
+def _ts(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
 def _measures(
-    con: duckdb.DuckDBPyConnection, period: Period, level: str, region: str, province: str, **kw
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    level: str,
+    region: str,
+    province: str,
+    **kw,
 ) -> pl.DataFrame:
+    """The KPI measures per area off the facts (kpi_areas.sql): a lake from before the
+    seller × month mart, and the tests that the pages' figures equal these."""
     return query.run(
         con,
         "impact/kpi_areas",
-        start=dt.datetime.combine(period.start, dt.time()),
-        end=dt.datetime.combine(period.end, dt.time()),
+        start=_ts(period.start),
+        end=_ts(period.end),
         level=level,
         region=region,
         province=province,
         population=float(NATIONAL_POPULATION),
         **kw,
     )
+
+
+# Reference geography of a snapshot (a snapshot never changes): read once per process.
+_GEOGRAPHY_SQL = {
+    "dim_region": "select region_code, name_th, name_en from lake.dim_region",
+    "dim_province": (
+        "select province_code, region_code, name_th, name_en, population_weight "
+        "from lake.dim_province"
+    ),
+    "dim_district": "select district_code, province_code, name_th, name_en from lake.dim_district",
+    "dim_subdistrict": (
+        "select subdistrict_code, district_code, population_weight from lake.dim_subdistrict"
+    ),
+}
+_SELLERS_SQL = (
+    "select seller_id, province_code, district_code, is_low_income, count_members, approved_at "
+    "from lake.dim_seller"
+)
+_GEOGRAPHY: dict[tuple[str, int], dict[str, pl.DataFrame]] = {}
+_GEOGRAPHY_KEEP = 8
+
+
+def _geography(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, pl.DataFrame]:
+    catalog = query.fetch_one(
+        con, "select path from duckdb_databases() where database_name = 'lake'"
+    )
+    key = (str(catalog[0] if catalog else ""), snapshot_id)
+    got = _GEOGRAPHY.get(key)
+    if got is None:
+        got = {name: query.fetch_df(con, sql) for name, sql in _GEOGRAPHY_SQL.items()}
+        if len(_GEOGRAPHY) >= _GEOGRAPHY_KEEP:
+            _GEOGRAPHY.pop(next(iter(_GEOGRAPHY)))
+        _GEOGRAPHY[key] = got
+    return got
+
+
+class _Local:
+    """What one view's figures rest on, read from the lake once (the geography, the seller
+    master and ``seller_windows.sql`` for the period, the previous period and the year
+    before), in an in-memory database where ``kpi_areas_local.sql`` sums the areas: a few
+    lake scans per view instead of a dozen per area level and period."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        snapshot_id: int,
+        windows: tuple[Period, Period, Period],
+        use_payouts: bool,
+    ) -> None:
+        self.windows = windows
+        self.use_payouts = use_payouts
+        params: dict = {"use_payouts": use_payouts}
+        for i, w in enumerate(windows):
+            params |= {f"s{i}": _ts(w.start), f"w{i}": _ts(_whole_end(w)), f"e{i}": _ts(w.end)}
+        frames = {
+            **_geography(con, snapshot_id),
+            "dim_seller": query.fetch_df(con, _SELLERS_SQL),
+            "seller_windows": query.run(con, "impact/seller_windows", **params),
+        }
+        self.db = duckdb.connect()
+        for name, frame in frames.items():
+            self.db.register("_frame", frame.to_arrow())
+            self.db.execute(f"create table {query.quote_ident(name)} as select * from _frame")  # noqa: S608
+            self.db.unregister("_frame")
+
+    def measures(self, window_no: int, level: str, region: str, province: str) -> pl.DataFrame:
+        period = self.windows[window_no]
+        return query.run(
+            self.db,
+            "impact/kpi_areas_local",
+            window_no=window_no,
+            start=_ts(period.start),
+            end=_ts(period.end),
+            level=level,
+            region=region,
+            province=province,
+            population=float(NATIONAL_POPULATION),
+            use_payouts=self.use_payouts,
+        )
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def with_kpis(measures: pl.DataFrame) -> pl.DataFrame:
@@ -240,8 +341,10 @@ def impact_view(
     province: str | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     settings: Settings | None = None,
+    use_mart: bool = True,
 ) -> ImpactView:
-    """The KPIs of ``period`` (a code, ``periods``) for the drill-down's areas and total."""
+    """The KPIs of ``period`` (a code, ``periods``) for the drill-down's areas and total
+    (``use_mart=False``: every figure off the facts, as a check of the mart path)."""
     settings = settings or load_settings()
     require_viewer(user, settings)
     own = con is None
@@ -256,24 +359,39 @@ def impact_view(
         chosen = periods.parse(period, reference)
         level, reg, prov, place_names = _place(con, region, province)
         use_payouts = bool(facts["has_payouts"])
-        now = with_kpis(_measures(con, chosen, level, reg, prov, use_payouts=use_payouts))
-        map_region = reg if level != "region" else ""
-        provinces = (
-            now
-            if level == "province"
-            else with_kpis(
-                _measures(con, chosen, "province", map_region, "", use_payouts=use_payouts)
-            )
-        )
         snapshot_id = snapshots.current_snapshot(con)
         prev_p, before_p = chosen.previous(), chosen.year_before()
-        prev = totals_of(_measures(con, prev_p, level, reg, prov, use_payouts=use_payouts))
-        # A year's previous period is the year before: read it once.
-        before = (
-            prev
-            if before_p == prev_p
-            else totals_of(_measures(con, before_p, level, reg, prov, use_payouts=use_payouts))
-        )
+        map_region = reg if level != "region" else ""
+        if use_mart and facts["has_seller_month"]:
+            local = _Local(con, snapshot_id, (chosen, prev_p, before_p), use_payouts)
+            try:
+                now = with_kpis(local.measures(0, level, reg, prov))
+                provinces = (
+                    now
+                    if level == "province"
+                    else with_kpis(local.measures(0, "province", map_region, ""))
+                )
+                prev = totals_of(local.measures(1, level, reg, prov))
+                before = (
+                    prev if before_p == prev_p else totals_of(local.measures(2, level, reg, prov))
+                )
+            finally:
+                local.close()
+        else:
+            kw = {"use_payouts": use_payouts}
+            now = with_kpis(_measures(con, chosen, level, reg, prov, **kw))
+            provinces = (
+                now
+                if level == "province"
+                else with_kpis(_measures(con, chosen, "province", map_region, "", **kw))
+            )
+            prev = totals_of(_measures(con, prev_p, level, reg, prov, **kw))
+            # A year's previous period is the year before: read it once.
+            before = (
+                prev
+                if before_p == prev_p
+                else totals_of(_measures(con, before_p, level, reg, prov, **kw))
+            )
     finally:
         if own:
             con.close()

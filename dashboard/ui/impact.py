@@ -10,7 +10,15 @@ import streamlit as st
 from dashboard import formatting
 from dashboard.errors import NotFound
 from dashboard.identity.user import User
-from dashboard.impact import briefing_pdf, briefings, figures, kpis, periods, snapshots
+from dashboard.impact import (
+    briefing_pdf,
+    briefings,
+    centres,
+    figures,
+    kpis,
+    periods,
+    snapshots,
+)
 from dashboard.impact import briefing_xlsx as briefing_xlsx_module
 from dashboard.ui import lake
 from dashboard.ui.text import t
@@ -63,6 +71,20 @@ def impact_view(
 ) -> figures.ImpactView:
     s = load_settings()
     return _view(user, period, region, province, snapshot_id, s.lake_catalog, s.lake_data_path)
+
+
+@lake.lake_cache
+def _centre_effect(
+    user: User, snapshot_id: int | None, lake_catalog: str, lake_data_path: str
+) -> centres.CentreEffect:
+    return centres.centre_effect(user, con=reader(snapshot_id))
+
+
+def centre_effect(user: User, snapshot_id: int | None = None) -> centres.CentreEffect:
+    """The digital centres' estimated effect at the lake now or as of a snapshot (cached:
+    it only changes with the lake)."""
+    s = load_settings()
+    return _centre_effect(user, snapshot_id, s.lake_catalog, s.lake_data_path)
 
 
 @lake.lake_cache

@@ -21,6 +21,7 @@ import polars as pl
 
 from etl.demo import (
     calendar,
+    centres,
     listings,
     logistics,
     orders,
@@ -32,6 +33,7 @@ from etl.demo import (
 from etl.demo import payments as payment_rails
 from etl.demo.common import DAY_S, day, thb, ts
 from etl.demo.world import World, build_world
+from etl.load import impact_marts
 from etl.load.seller_master import conform_sellers, merge_sellers
 from etl.reference import build_dim_date, build_reference, write_reference
 from warehouse.lake import connect_writer
@@ -166,6 +168,9 @@ def build_demo(
     world = build_world(
         seed, ref, where, seller_df, listing_df, start_day, end_day, holdback_days, hol
     )
+    # impact: the digital centres open, staggered, and their linked sellers sell more after
+    opened = centres.openings(seed, ref["dim_digital_centre"], start_day, end_day)
+    world.seller_lift_from = centres.treated_from(world.seller_id, seller_df, opened)
 
     feed: dict[str, list[pl.DataFrame]] = {
         k: []
@@ -192,6 +197,11 @@ def build_demo(
         rows["dim_listing"] = insert(
             con, "dim_listing", listing_df.filter(pl.col("created_at") < lake_cut_s)
         )
+        con.execute("delete from fct_digital_centre_opening")  # impact
+        opening_rows = centres.lake_frame(opened)
+        con.register("_demo_openings", opening_rows.to_arrow())
+        con.execute("insert into fct_digital_centre_opening by name select * from _demo_openings")
+        con.unregister("_demo_openings")
         con.execute("commit")
         rows["dim_seller"] = _seller_master(con, people, seller_df, end_s - 1)
 
@@ -220,6 +230,13 @@ def build_demo(
         con.execute("begin")
         rows["fct_payout"] = insert(con, "fct_payout", payout_df.filter(~late))
         con.execute("commit")
+        # impact: the seller × month mart, and the planted digital-centre effect's manifest
+        con.execute("begin")
+        impact_marts.refresh(con, None)
+        con.execute("commit")
+        centres.write_manifest(
+            settings.inbox_dir / "demo", centres.manifest_entry(con, opened.height)
+        )
         # payments (issue 9): counter, COD and bank rails, planted breaks and their manifest.
         cut_date = calendar.to_date(lake_cut_s // DAY_S)
         payment_rails.build(con, seed, cut_date, settings.inbox_dir / "demo")

@@ -25,6 +25,7 @@ STREAM = {
     "cold": 7,
     "payouts": 8,
     "duplicates": 9,
+    "centre_openings": 10,  # impact
 }
 
 

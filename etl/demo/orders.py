@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from etl.demo import calendar, vocab
+from etl.demo import calendar, centres, vocab
 from etl.demo.common import DAY_S, HOUR_S, choice, rng_for
 from etl.demo.world import World
 from warehouse.vocab import PAYMENT_CHANNELS
@@ -107,6 +107,9 @@ def make_orders(
     wl = wl * np.where(mask == 0, 1.0, np.where(in_season == 1, 4.0, 0.03))
     if wl.sum() == 0:  # the very first days: fall back to listings that exist by the end
         wl = np.where(w.listing_orderable_from < NEVER, w.listing_popularity, 0.0)
+    if w.seller_lift_from is not None:  # impact: the planted digital-centre effect
+        lifted = w.seller_lift_from[w.listing_seller] <= int(days[0])
+        wl = wl * np.where(lifted, 1.0 + centres.LIFT, 1.0)
     first = rng.choice(len(wl), size=n, p=wl / wl.sum())
     seller = w.listing_seller[first]
 

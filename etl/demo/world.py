@@ -51,6 +51,9 @@ class World:
     branch_lon: np.ndarray
     mc_code: np.ndarray
     mc_name: np.ndarray
+    # impact: the day a seller's planted digital-centre effect starts (etl.demo.centres);
+    # None: no effect planted
+    seller_lift_from: np.ndarray | None = None
 
 
 def _branch_pick(

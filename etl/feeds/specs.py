@@ -489,6 +489,24 @@ HOLIDAY_OVERRIDES = Feed(
     constants={"source": "<file name>"},
 )
 
+# impact (issue 11, item 5): when each community digital centre opened.
+DIGITAL_CENTRE_OPENINGS = Feed(
+    name="digital_centre_openings",
+    title="Community digital centre openings",
+    table="fct_digital_centre_opening",
+    key=("digital_centre_id",),
+    formats=("csv",),
+    patterns=("*digital_centre*.csv", "*centre_opening*.csv"),
+    encodings=("utf-8", "cp874"),
+    thai_text=True,
+    timestamp_format=None,
+    columns=(
+        C("digital_centre_id", "id", required=True),
+        C("opened_on", "date", required=True),
+    ),
+    constants={"source": "<file name>"},
+)
+
 # Load order inside one call: a feed's references are loaded before it.
 FEEDS: tuple[Feed, ...] = (
     BRANCH_MASTER,
@@ -504,6 +522,7 @@ FEEDS: tuple[Feed, ...] = (
     TRACKING_JSONL,
     *PAYMENT_FEEDS,  # payments (issue 9): after the orders, payouts and tracking they refer to
     COLD_CHAIN_READINGS,  # logistics
+    DIGITAL_CENTRE_OPENINGS,  # impact
 )
 FEEDS_BY_NAME = {f.name: f for f in FEEDS}
 # Name patterns are tried most specific first ("order_items" also matches "*orders*"? no,
@@ -527,6 +546,7 @@ _DETECT_ORDER = (
     HOLIDAY_OVERRIDES,  # logistics
     TRACKING_JSONL,
     TRACKING_API,
+    DIGITAL_CENTRE_OPENINGS,  # impact
 )
 
 

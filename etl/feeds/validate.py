@@ -48,6 +48,7 @@ REASONS: dict[str, str] = {
     "unknown_branch": "branch code not in the branch network",
     "unknown_order": "refers to an order that is neither in this load nor in the lake",
     "unknown_seller": "refers to a seller not in the lake",
+    "unknown_digital_centre": "digital centre ID not in the lake's digital centres",
     "outside_thailand": "coordinates outside Thailand",
     "duplicate_in_file": "the same record appears again later in this file (the later one wins)",
     "too_long": "longer than this field may be (see docs/feeds.md, limits)",
@@ -415,6 +416,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _postal("dest_subdistrict_code", "dest_postal_code"),
     ),
     "cold_chain_readings": (_s10,),
+    # impact
+    "digital_centre_openings": (
+        _known(
+            "digital_centre_id", "dim_digital_centre", "digital_centre_id", "unknown_digital_centre"
+        ),
+    ),
 }
 
 

@@ -33,7 +33,7 @@ from etl.feeds.specs import (
     file_format,
 )
 from etl.feeds.validate import LakeLookups, validate
-from etl.load import shipment_state
+from etl.load import impact_marts, shipment_state
 from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
 from warehouse.query import fetch_df, quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
@@ -279,6 +279,7 @@ def _load_one(
         if good.height:
             _merge(con, feed, good, constants)
             shipment_state.after_merge(con, feed.name, good)  # logistics
+            impact_marts.after_merge(con, feed.name, good)  # impact
         if q.height:
             con.register("_q", q.to_arrow())
             con.execute("insert into etl_quarantine by name select * from _q")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import i18n
+from dashboard.impact import kpis
 from tests.app.helpers import ROOT, account_of, new_app, seed_session, shows_data, signed_in_app
 
 
@@ -37,7 +38,8 @@ def test_the_programme_page_opens_for_the_ministry_and_admins(app_env, demo_acco
     assert len(_areas(at)) == 6
     labels = [m.label for m in at.metric]
     assert th("impact.kpi.income_thb.name") in labels
-    assert len(at.metric) == 12
+    kpi_labels = {th(f"impact.kpi.{k}.name") for k in kpis.KEYS}
+    assert len([m for m in at.metric if m.label in kpi_labels]) == 12
     assert at.selectbox(key="impact_period").value == "this_fiscal_year"
 
 
@@ -105,3 +107,38 @@ def test_close_an_open_briefing(app_env, demo_accounts):
     assert "briefing" not in again.query_params
     assert "asof" not in again.query_params
     assert not any("สรุปเพื่อปิด" in i.value for i in again.info)
+
+
+def _set_language(at, lang: str):
+    at.switch_page("pages/my_account.py").run()
+    at.radio[0].set_value(lang).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_digital_centres_estimate_with_its_interval_counts_and_caveat(
+    app_env, demo_accounts, lang
+):
+    username, password = account_of(demo_accounts, "ministry")
+    at = signed_in_app(username, password)
+    if lang != "th":  # saved for the user (this test's own ops DB)
+        _set_language(at, lang)
+    at.switch_page("pages/impact.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    def tr(key: str, **params: object) -> str:
+        return i18n.translate(key, lang, **params)
+
+    assert tr("impact.centres.title") in [s.value for s in at.subheader]
+    assert tr("impact.centres.caveat") in [w.value for w in at.warning]
+    labels = [m.label for m in at.metric]
+    for key in ("impact.centres.estimate", "impact.centres.interval", "impact.centres.sellers"):
+        assert tr(key) in labels
+    interval = next(m for m in at.metric if m.label == tr("impact.centres.interval"))
+    assert tr("impact.centres.interval_value", low="", high="").strip() in interval.value
+    shown = [i.value for i in at.info] + [w.value for w in at.warning]
+    ok, warn = (
+        tr("impact.centres.pretrend_ok", p="~"),
+        tr("impact.centres.pretrend_warn", p="~"),
+    )
+    assert any(v.startswith((ok.split("~")[0], warn.split("~")[0])) for v in shown)

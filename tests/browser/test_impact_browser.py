@@ -39,11 +39,15 @@ def test_build_download_and_reopen_a_briefing(server: Server, page) -> None:
     username, password = server.accounts["ministry"]
     sign_in(page, server, username, password, path="impact?region=north")
     page.get_by_role("heading", name=th("nav.impact")).wait_for(state="visible")
-    page.locator('[data-testid="stPlotlyChart"]').wait_for(state="visible", timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
     wait_idle(page)
     screenshot(page, "80-impact-north")
     shown = _figures(page)
-    assert len(shown) == 12
+    assert len(shown) == 12 + 3  # the KPIs, and the digital centres' estimate
+    # The digital centres: the estimate, its interval, the sellers compared, the caveat.
+    page.get_by_text(th("impact.centres.caveat")).wait_for(state="visible", timeout=60_000)
+    page.get_by_text(th("impact.centres.caveat")).scroll_into_view_if_needed()
+    screenshot(page, "80b-impact-digital-centres")
 
     page.get_by_text(th("impact.briefing.title")).click()
     name = page.get_by_label(th("impact.briefing.name"))

@@ -10,10 +10,17 @@ from tests.impact.test_seller_master import ORDER_HEADER
 from warehouse.lake import connect_reader
 
 
-def _view(settings, snapshot=None) -> figures.ImpactView:
+def _view(settings, snapshot=None, *, use_mart=True, **kw) -> figures.ImpactView:
     con = connect_reader(settings, snapshot_version=snapshot)
     try:
-        return figures.impact_view(authz.CLI_ACTOR, "this_fiscal_year", con=con, settings=settings)
+        return figures.impact_view(
+            authz.CLI_ACTOR,
+            "this_fiscal_year",
+            con=con,
+            settings=settings,
+            use_mart=use_mart,
+            **kw,
+        )
     finally:
         con.close()
 
@@ -55,9 +62,15 @@ def test_as_of_a_snapshot_equals_a_copy_of_the_lake_made_then(demo_settings, tmp
     assert after.totals != before.totals  # the late orders moved the figures
     assert after.snapshot_id > pinned
 
+    # The pages read the seller × month mart, refreshed by the load: the same figures as
+    # computed off the facts, for the country and a province, now and as of the pin.
+    _same(after, _view(live, use_mart=False))
+    _same(_view(live, province="82"), _view(live, province="82", use_mart=False))
+
     as_of = _view(live, snapshot=pinned)
     assert as_of.snapshot_id == pinned
     _same(as_of, _view(then))
+    _same(as_of, _view(live, snapshot=pinned, use_mart=False))
     _same(as_of, before)
     labelled = {s.snapshot_id: s for s in snapshots.snapshots(connect_reader(live))}
     assert labelled[after.snapshot_id].file_name == files[-1].name

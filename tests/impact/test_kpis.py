@@ -15,6 +15,7 @@ from dashboard.errors import NotFound, PermissionDenied
 from dashboard.identity import authz
 from dashboard.impact import figures, kpis
 from dashboard.impact.figures import NATIONAL_POPULATION
+from etl.load import impact_marts
 from warehouse.lake import connect_reader, connect_writer
 from warehouse.settings import Settings, load_settings
 
@@ -145,12 +146,28 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
                 _payout("P5", "S4", T(2025, 9, 30), "paid", 600.0),
             ],
         )
+        impact_marts.refresh(con, None)  # what the lake writer does after orders and payouts
     return settings
+
+
+_READER: dict[str, object] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_reader() -> Iterator[None]:
+    """The module's views share one reader of the fixture lake (attaching one per view
+    was most of these tests' time)."""
+    yield
+    for con in _READER.values():
+        con.close()
+    _READER.clear()
 
 
 def _view(lake: Settings, period="fy2569", threshold=5, **kw) -> figures.ImpactView:
     s = dataclasses.replace(lake, small_number_min_sellers=threshold)
-    return figures.impact_view(CLI, period, settings=s, **kw)
+    if lake.lake_catalog not in _READER:
+        _READER[lake.lake_catalog] = connect_reader(lake)
+    return figures.impact_view(CLI, period, settings=s, con=_READER[lake.lake_catalog], **kw)
 
 
 def _totals(view) -> dict[str, float | None]:
@@ -260,6 +277,28 @@ def test_export_frame_says_fewer_than_n(lake) -> None:
     en = _view(lake, region="south", threshold=2).export_frame("en")
     assert en["GMV of delivered orders"].to_list() == ["550.0", "fewer than 2", "550.0"]
     assert en["Active sellers"].to_list() == ["2", "fewer than 2", "2"]  # counts as counts
+
+
+def test_mart_figures_equal_the_facts(lake) -> None:
+    # The pages read the seller × month mart; the same views computed off the facts, for
+    # whole and to-date periods, every level. One reader for all.
+    con = connect_reader(lake)
+    try:
+        cases = [
+            (period, place)
+            for period in ("fy2569", "q2026-1", "this_fiscal_year", "this_month")
+            for place in ({}, {"province": "82"})
+        ] + [("m2026-05", {"region": "south"})]
+        for period, place in cases:
+            mart = figures.impact_view(CLI, period, con=con, settings=lake, **place)
+            facts = figures.impact_view(
+                CLI, period, con=con, settings=lake, use_mart=False, **place
+            )
+            assert mart.areas.equals(facts.areas), (period, place)
+            assert mart.provinces.equals(facts.provinces), (period, place)
+            assert mart.totals == facts.totals, (period, place)
+    finally:
+        con.close()
 
 
 def test_is_small_boundaries() -> None:

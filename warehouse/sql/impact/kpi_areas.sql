@@ -1,4 +1,6 @@
--- The KPI registry's base measures (dashboard/impact/kpis.py) per area of one level.
+-- The KPI registry's base measures (dashboard/impact/kpis.py) per area of one level, from
+-- the facts directly. Pages read kpi_areas_mart.sql (the same figures off the seller × month
+-- mart); this one serves snapshots from before the mart, and the tests that the two agree.
 -- grain: one row per area of $level ('region', 'province' or 'district') inside the
 -- filter, areas without sellers included (zeros).
 -- $region, $province: '' or the code the drill-down is in.
