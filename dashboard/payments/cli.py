@@ -21,6 +21,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_marts(args: argparse.Namespace) -> int:
+    import time
+
+    from etl.load import payment_marts
+    from warehouse.lake import connect_writer
+
+    t0 = time.monotonic()
+    with connect_writer() as con:
+        con.execute("begin")
+        payment_marts.refresh(con, None)
+        con.execute("commit")
+    print(f"payments marts rebuilt from the facts in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
 def after_load() -> None:
     """`postmart etl load` then reconciles (the loads it made are in the lake already)."""
     from dashboard.identity.user import CLI_ACTOR
@@ -44,3 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = recon_sub.add_parser("run", help="find every break and bring the cases in step")
     r.add_argument("--as-of", help="the day to reconcile as of (default: newest payment day)")
     r.set_defaults(func=_cmd_run)
+    m = recon_sub.add_parser(
+        "marts", help="rebuild the payments pages' marts from the facts (after an upgrade)"
+    )
+    m.set_defaults(func=_cmd_marts)

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, insert, select, update
 from dashboard.errors import NotFound
 from dashboard.identity import audit, authz
 from dashboard.identity.user import User
+from dashboard.payments import marts
 from warehouse import ops, query, vocab
 from warehouse.lake import LakeMissing, connect_reader
 from warehouse.ops_schema_payments import pay_case, pay_case_event, pay_recon_run
@@ -88,7 +89,7 @@ class RunResult:
 
 def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The newest day with a successful payment: the day the lake's money is known up to."""
-    return query.run(con, "payments/as_of")["as_of"][0]
+    return marts.run(con, "payments/as_of")["as_of"][0]
 
 
 def break_params(settings: Settings, as_of: dt.date) -> dict[str, Any]:
