@@ -55,6 +55,7 @@ TRAIL = {
     "credit_reference": "payments.col.credit_reference",
     "credited_on": "payments.col.credited_on",
     "payout_id": "payments.col.payout_id",
+    "payout_run_id": "payments.col.run_id",
     "payout_status": "payments.col.payout_status",
 }
 
@@ -118,6 +119,16 @@ def render(user: User) -> None:
             end=formatting.format_date(window.through_on, lang),
         )
     )
+    if window.is_run_day:
+        st.info(ui.t("payments.payout_run_today"), icon=":material/event_available:")
+    elif window.run_on is not None:
+        st.caption(
+            ui.t(
+                "payments.payout_next_run",
+                day=formatting.format_date(window.run_on, lang),
+                weekday=ui.t(f"payments.weekday.{payouts.WEEKDAYS[window.run_on.weekday()]}"),
+            )
+        )
     counts = {s: sched.filter(sched["status"] == s) for s in vocab.PAYOUT_SCHEDULE_STATUSES}
     cols = st.columns(len(counts))
     for col, (status, part) in zip(cols, counts.items(), strict=True):
@@ -134,7 +145,15 @@ def render(user: User) -> None:
         {"status": "payments.payout_status"},
         key="payout_schedule",
     )
-    if st.button(ui.t("payments.run_payouts"), type="primary", key="run_payouts"):
+    if st.button(
+        ui.t("payments.run_payouts"),
+        type="primary",
+        key="run_payouts",
+        disabled=not window.is_run_day,
+        help=None
+        if window.is_run_day
+        else ui.t("payments.payout.not_run_day", next_on=window.run_on),
+    ):
         done = ui.text.attempt(payouts.run, user, con, session_id=ui.session_id())
         if done:
             ui.text.flash(

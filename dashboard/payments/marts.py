@@ -20,6 +20,7 @@ MART_BACKED = frozenset(
         "payments/settlement_lag",
         "payments/settlement_fees",
         "payments/cod_custody",
+        "payments/payout_eligible",
     }
 )
 

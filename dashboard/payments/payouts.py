@@ -36,6 +36,7 @@ from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.identity import audit, authz
 from dashboard.identity.user import User
 from dashboard.onboarding.store import now
+from dashboard.payments import marts
 from warehouse import limits, ops, query, vocab
 from warehouse.ops_schema_payments import pay_case, pay_hold, pay_payout, pay_payout_run
 from warehouse.settings import Settings, load_settings
@@ -48,17 +49,37 @@ def _officer(actor: User | None, settings: Settings) -> User:
     return authz.require_role(actor, "payments_officer", "admin", settings=settings)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 @dataclass
 class Window:
     from_on: dt.date
     through_on: dt.date
+    run_on: dt.date | None = None  # the next run day (today when today is one)
+    is_run_day: bool = False
+
+
+def run_weekday(settings: Settings) -> int:
+    """The payout run's weekday (Monday 0), from ``POSTMART_PAYOUT_WEEKDAY``."""
+    text = str(settings.payout_weekday).strip().lower()[:3]
+    if text not in WEEKDAYS:
+        raise ValidationFailed("payments.payout.bad_weekday", value=settings.payout_weekday)
+    return WEEKDAYS.index(text)
+
+
+def next_run_on(settings: Settings, today: dt.date) -> dt.date:
+    """The next payout run day on or after ``today`` (weekly, on the setting's weekday)."""
+    return today + dt.timedelta(days=(run_weekday(settings) - today.weekday()) % 7)
 
 
 def window(
     con: duckdb.DuckDBPyConnection, settings: Settings, today: dt.date | None = None
 ) -> Window:
-    """The delivery days the next run pays for: (last run's last day, today − window]."""
+    """The delivery days the next run pays for: (last run's last day, today − window], and
+    the next run day."""
     today = today or now().date()
+    run_on = next_run_on(settings, today)
     through = today - dt.timedelta(days=settings.payout_return_window_days)
     with ops.read(ops.engine(settings)) as conn:
         last = conn.execute(
@@ -73,7 +94,7 @@ def window(
             if paid
             else (through - dt.timedelta(days=7))
         )
-    return Window(last, through)
+    return Window(last, through, run_on, run_on == today)
 
 
 def _ops_holds(settings: Settings) -> tuple[dict[str, list[str]], dict[str, Decimal]]:
@@ -126,7 +147,7 @@ def schedule(
     _officer(actor, settings)
     apply_returns(actor, con, settings=settings)
     w = window(con, settings, today)
-    df = query.run(
+    df = marts.run(
         con,
         "payments/payout_eligible",
         from_on=w.from_on,
@@ -306,6 +327,12 @@ def run(
     settings = settings or load_settings()
     user = _officer(actor, settings)
     w, sched = schedule(user, con, today=today, settings=settings)
+    if not w.is_run_day:
+        # Weekly, on the setting's weekday: paying on another day would shift every later
+        # window and pay sellers out of the rhythm they were told.
+        raise ValidationFailed(
+            "payments.payout.not_run_day", next_on=w.run_on.isoformat() if w.run_on else ""
+        )
     due = sched.filter(pl.col("status") == "scheduled")
     at = now()
     with ops.write(ops.engine(settings)) as conn:
@@ -488,7 +515,52 @@ def money_trail(
     *,
     settings: Settings | None = None,
 ) -> pl.DataFrame:
-    """One seller's money: order → payment → settlement → bank credit → payout."""
+    """One seller's money: order → payment → settlement → bank credit → payout, newest
+    orders first. The payout is the ops DB's (a payout run of this app, ``payout_run_id``)
+    when a run's window holds the order's delivery day, else the lake's payout history."""
     settings = settings or load_settings()
     _officer(actor, settings)
-    return query.run(con, "payments/money_trail", seller_id=seller_id)
+    bounds = query.run(con, "payments/seller_order_range", seller_id=seller_id)
+    trail = query.run(
+        con,
+        "payments/money_trail",
+        seller_id=seller_id,
+        lo_order_id=bounds["lo_order_id"][0],
+        hi_order_id=bounds["hi_order_id"][0],
+    )
+    with ops.read(ops.engine(settings)) as conn:
+        ours = conn.execute(
+            select(
+                pay_payout.c.payout_id,
+                pay_payout.c.status,
+                pay_payout.c.run_id,
+                pay_payout_run.c.from_on,
+                pay_payout_run.c.through_on,
+                pay_payout_run.c.created_at,
+            )
+            .join(pay_payout_run, pay_payout_run.c.run_id == pay_payout.c.run_id)
+            .where(pay_payout.c.seller_id == seller_id)
+        ).all()
+    paid_by: list[tuple[str, str, int | None, dt.datetime | None]] = []
+    for r in trail.iter_rows(named=True):
+        run = next(
+            (
+                o
+                for o in ours
+                if r["delivered_on"] is not None
+                and r["payment_channel"] != "cod"
+                and r["status"] == "delivered"
+                and o.from_on < r["delivered_on"] <= o.through_on
+            ),
+            None,
+        )
+        if run is None:
+            paid_by.append((r["payout_id"], r["payout_status"], None, r["payout_paid_at"]))
+        else:
+            paid_by.append((run.payout_id, run.status, run.run_id, run.created_at))
+    return trail.with_columns(
+        pl.Series("payout_id", [p[0] for p in paid_by], dtype=pl.Utf8),
+        pl.Series("payout_status", [p[1] for p in paid_by], dtype=pl.Utf8),
+        pl.Series("payout_run_id", [p[2] for p in paid_by], dtype=pl.Int64),
+        pl.Series("payout_paid_at", [p[3] for p in paid_by], dtype=trail["payout_paid_at"].dtype),
+    )

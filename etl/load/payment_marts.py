@@ -24,6 +24,7 @@ from warehouse.query import sql_text
 # The feeds whose rows the marts read.
 MART_FEEDS = frozenset(
     {
+        "orders",
         "payments",
         "settlements",
         "counter_payments",
@@ -42,6 +43,8 @@ MARTS = {
     "mart_pay_settle_lag": ("payments/marts/settle_lag", "day"),
     "mart_pay_settle_fees": ("payments/marts/settle_fees", "day"),
     "mart_pay_cod_held": ("payments/marts/cod_held", "delivered_on"),
+    "mart_pay_payout_day": ("payments/marts/payout_day", "delivered_on"),
+    "mart_pay_returned_day": ("payments/marts/returned_day", "ordered_on"),
 }
 EVERYTHING = dt.date(1900, 1, 1)
 _KEYS = {

@@ -26,6 +26,7 @@ READS = (
     "payments/settlement_lag",
     "payments/settlement_fees",
     "payments/cod_custody",
+    "payments/payout_eligible",
 )
 
 
@@ -40,6 +41,9 @@ def _params(settings: Settings, as_of: dt.date, days: int) -> dict:
         "z_limit": 3.0,
         "national": True,
         "branches": [],
+        "from_on": as_of - dt.timedelta(days=days + 7),
+        "through_on": as_of - dt.timedelta(days=7),
+        "window_days": settings.payout_return_window_days,
     }
 
 

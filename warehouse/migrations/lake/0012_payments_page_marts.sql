@@ -86,3 +86,22 @@ create table if not exists mart_pay_cod_held (
     count_parcels bigint,
     custody_thb decimal(18, 2)
 );
+
+-- grain: one row per seller × day of first delivery of their prepaid delivered orders:
+-- the money a payout run pays for (warehouse/sql/payments/payout_eligible.sql).
+create table if not exists mart_pay_payout_day (
+    seller_id varchar,          -- key
+    delivered_on date,          -- key
+    count_orders bigint,
+    gross_thb decimal(18, 2),
+    fee_thb decimal(18, 2),     -- the gateways' fee and its VAT
+    refunds_thb decimal(18, 2),
+    chargebacks_thb decimal(18, 2)
+);
+
+-- grain: one row per seller × order day with orders returned to the seller.
+create table if not exists mart_pay_returned_day (
+    seller_id varchar,          -- key
+    ordered_on date,            -- key
+    count_returned bigint
+);

@@ -22,5 +22,13 @@ select least(
         from fct_cod_remittance
         where tracking_no in (select unnest(cast($tracking_nos as varchar[])))
            or deposit_ref in (select unnest(cast($refs as varchar[])))),
-    (select min(value_on) from fct_bank_credit where reference in (select unnest(cast($refs as varchar[]))))
+    (select min(value_on) from fct_bank_credit where reference in (select unnest(cast($refs as varchar[])))),
+    (select min(cast(delivered_at as date)) from fct_shipment
+        where order_id in (select unnest(cast($order_ids as varchar[])))),
+    (select min(cast(ordered_at as date)) from fct_order
+        where order_id in (select unnest(cast($order_ids as varchar[])))
+           or order_id in (
+               select order_id from fct_shipment
+               where tracking_no in (select unnest(cast($tracking_nos as varchar[])))
+           ))
 ) as since_on
