@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import formatting, ui
 from dashboard.identity.user import User
-from dashboard.payments import payouts
+from dashboard.payments import payout_bank, payouts, trail
 from dashboard.ui import lake, tables, widgets
 from dashboard.ui import payments as payments_ui
 from warehouse import vocab
@@ -171,7 +171,7 @@ def render(user: User) -> None:
     tables.show_table(made, RUNS, key="runs_table")
     if made.height:
         run_id = st.selectbox(ui.t("payments.col.run_id"), made["run_id"].to_list(), key="file_run")
-        name, data = payouts.bank_file(user, run_id)
+        name, data = payout_bank.bank_file(user, run_id)
         st.download_button(
             ui.t("payments.download_bank_file"),
             data=data,
@@ -186,7 +186,7 @@ def render(user: User) -> None:
     if seller:
         with ui.errors_shown(stop=False):
             tables.show_table(
-                payouts.money_trail(user, con, seller),
+                trail.money_trail(user, con, seller),
                 TRAIL,
                 {"payment_channel": "payments.channel"},
                 key="trail_table",

@@ -15,15 +15,14 @@ bank-return hold takes a reason; the others lift when their cause does.
 
 A run writes its payouts and its bank file in one transaction; the file is stored with the
 run and never produced again (a second run for the same window is refused, downloading
-gives the stored bytes). Every step is audited.
+gives the stored bytes). Every step is audited. The bank side (the bulk-transfer file and
+the bank's returns) is ``payout_bank``; one seller's money trail is ``trail``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,20 +32,18 @@ import polars as pl
 from sqlalchemy import select, update
 
 from dashboard.errors import Conflict, NotFound, ValidationFailed
-from dashboard.identity import audit, authz
+from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding.store import now
-from dashboard.payments import marts
-from warehouse import limits, ops, query, vocab
+from dashboard.payments import marts, payout_bank
+from warehouse import limits, ops, vocab
 from warehouse.ops_schema_payments import pay_case, pay_hold, pay_payout, pay_payout_run
 from warehouse.settings import Settings, load_settings
 
 CENT = Decimal("0.01")
-PROGRAMME_ACCOUNT = "0011223344"
 
 
-def _officer(actor: User | None, settings: Settings) -> User:
-    return authz.require_role(actor, "payments_officer", "admin", settings=settings)
+_officer = payout_bank.officer
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -145,7 +142,7 @@ def schedule(
     hold reasons and its status (scheduled, held, below_minimum)."""
     settings = settings or load_settings()
     _officer(actor, settings)
-    apply_returns(actor, con, settings=settings)
+    payout_bank.apply_returns(actor, con, settings=settings)
     w = window(con, settings, today)
     df = marts.run(
         con,
@@ -292,29 +289,6 @@ def holds(actor: User | None, *, settings: Settings | None = None) -> pl.DataFra
         )
 
 
-def _bank_file(run_id: int, day: dt.date, payouts: list[dict]) -> str:
-    """A bulk-transfer CSV: a header line, one line per transfer, a trailer with the count
-    and total (the bank checks them before it pays anything)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["H", PROGRAMME_ACCOUNT, f"POSTMART-RUN-{run_id:06d}", day.strftime("%Y%m%d")])
-    total = Decimal(0)
-    for p in payouts:
-        w.writerow(
-            [
-                "D",
-                p["payout_id"],
-                p["bank_code"],
-                p["bank_account_no"],
-                f"{p['net_thb']:.2f}",
-                p["seller_id"],
-            ]
-        )
-        total += p["net_thb"]
-    w.writerow(["T", len(payouts), f"{total:.2f}"])
-    return buf.getvalue()
-
-
 def run(
     actor: User | None,
     con: duckdb.DuckDBPyConnection,
@@ -381,7 +355,7 @@ def run(
         ]
         if payouts:
             conn.execute(pay_payout.insert(), payouts)
-        text = _bank_file(run_id, w.through_on, payouts)
+        text = payout_bank.bank_file_text(run_id, w.through_on, payouts)
         total = sum((p["net_thb"] for p in payouts), Decimal(0))
         values = {
             "count_payouts": len(payouts),
@@ -402,23 +376,6 @@ def run(
             {k: v for k, v in after.items() if k != "file_text"},
         )
     return after
-
-
-def bank_file(
-    actor: User | None, run_id: int, *, settings: Settings | None = None
-) -> tuple[str, bytes]:
-    """(file name, bytes) of a run's bank file: the stored file, the same every time."""
-    settings = settings or load_settings()
-    _officer(actor, settings)
-    with ops.read(ops.engine(settings)) as conn:
-        row = conn.execute(
-            select(pay_payout_run.c.file_name, pay_payout_run.c.file_text).where(
-                pay_payout_run.c.run_id == run_id
-            )
-        ).first()
-    if row is None:
-        raise NotFound("payments.payout.missing_run", run_id=run_id)
-    return row.file_name, row.file_text.encode("utf-8")
 
 
 def runs(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
@@ -446,121 +403,3 @@ def runs(actor: User | None, *, settings: Settings | None = None) -> pl.DataFram
                 "file_sha256": pl.Utf8,
             },
         )
-
-
-def apply_returns(
-    actor: User | None, con: duckdb.DuckDBPyConnection, *, settings: Settings | None = None
-) -> int:
-    """Payouts the bank returned (the payout_returns feed): marked returned, and the money
-    put back on the seller with a ``bank_returned`` hold. Idempotent; returns how many."""
-    settings = settings or load_settings()
-    user = _officer(actor, settings)
-    returned = con.execute(
-        "select payout_id, amount_thb, reason_code from lake.fct_payout_return"
-    ).fetchall()
-    if not returned:
-        return 0
-    done = 0
-    with ops.write(ops.engine(settings)) as conn:
-        known = set(
-            conn.execute(
-                select(pay_hold.c.payout_id).where(pay_hold.c.payout_id.is_not(None))
-            ).scalars()
-        )
-        for payout_id, amount, reason in returned:
-            if payout_id in known:
-                continue
-            ours = (
-                conn.execute(select(pay_payout).where(pay_payout.c.payout_id == payout_id))
-                .mappings()
-                .first()
-            )
-            if ours is None:
-                seller = con.execute(
-                    "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
-                ).fetchone()
-                if seller is None:
-                    continue
-                seller_id = seller[0]
-            else:
-                seller_id = ours["seller_id"]
-                conn.execute(
-                    update(pay_payout)
-                    .where(pay_payout.c.payout_id == payout_id)
-                    .values(status="returned")
-                )
-            values = {
-                "seller_id": seller_id,
-                "reason_code": "bank_returned",
-                "note": reason,
-                "payout_id": payout_id,
-                "amount_thb": amount,
-                "created_by_name": "bank",
-                "created_at": now(),
-            }
-            hold_id = conn.execute(
-                pay_hold.insert().values(**values).returning(pay_hold.c.hold_id)
-            ).scalar_one()
-            audit.AuditTrail(conn, user, None).add(
-                "payments.hold.bank_return", "pay_hold", str(hold_id), None, values
-            )
-            done += 1
-    return done
-
-
-def money_trail(
-    actor: User | None,
-    con: duckdb.DuckDBPyConnection,
-    seller_id: str,
-    *,
-    settings: Settings | None = None,
-) -> pl.DataFrame:
-    """One seller's money: order → payment → settlement → bank credit → payout, newest
-    orders first. The payout is the ops DB's (a payout run of this app, ``payout_run_id``)
-    when a run's window holds the order's delivery day, else the lake's payout history."""
-    settings = settings or load_settings()
-    _officer(actor, settings)
-    bounds = query.run(con, "payments/seller_order_range", seller_id=seller_id)
-    trail = query.run(
-        con,
-        "payments/money_trail",
-        seller_id=seller_id,
-        lo_order_id=bounds["lo_order_id"][0],
-        hi_order_id=bounds["hi_order_id"][0],
-    )
-    with ops.read(ops.engine(settings)) as conn:
-        ours = conn.execute(
-            select(
-                pay_payout.c.payout_id,
-                pay_payout.c.status,
-                pay_payout.c.run_id,
-                pay_payout_run.c.from_on,
-                pay_payout_run.c.through_on,
-                pay_payout_run.c.created_at,
-            )
-            .join(pay_payout_run, pay_payout_run.c.run_id == pay_payout.c.run_id)
-            .where(pay_payout.c.seller_id == seller_id)
-        ).all()
-    paid_by: list[tuple[str, str, int | None, dt.datetime | None]] = []
-    for r in trail.iter_rows(named=True):
-        run = next(
-            (
-                o
-                for o in ours
-                if r["delivered_on"] is not None
-                and r["payment_channel"] != "cod"
-                and r["status"] == "delivered"
-                and o.from_on < r["delivered_on"] <= o.through_on
-            ),
-            None,
-        )
-        if run is None:
-            paid_by.append((r["payout_id"], r["payout_status"], None, r["payout_paid_at"]))
-        else:
-            paid_by.append((run.payout_id, run.status, run.run_id, run.created_at))
-    return trail.with_columns(
-        pl.Series("payout_id", [p[0] for p in paid_by], dtype=pl.Utf8),
-        pl.Series("payout_status", [p[1] for p in paid_by], dtype=pl.Utf8),
-        pl.Series("payout_run_id", [p[2] for p in paid_by], dtype=pl.Int64),
-        pl.Series("payout_paid_at", [p[3] for p in paid_by], dtype=trail["payout_paid_at"].dtype),
-    )

@@ -58,11 +58,12 @@ def sync(df: pl.DataFrame) -> recon.RunResult:
         return recon.sync(conn, df, dt.date(2026, 11, 20), now(), "test")
 
 
-def next_settlement_file(settings, out_dir, *, limit: int | None = None):
-    """One day's settlement file as a gateway sends it: the gateway charges of the lake that
-    have no settlement line yet (in transit, or overdue), settled the day after the newest
-    payment day at the contracted fee and VAT, in new batches (one per gateway). Returns
-    the path, or None when nothing is unsettled."""
+def next_settlement_file(settings, out_dir, *, days: int | None = 7):
+    """One day's settlement file as a gateway sends it: the gateway charges of the lake
+    paid in the last ``days`` days (None: ever) that have no settlement line yet (in
+    transit, or overdue), settled the day after the newest payment day at the contracted
+    fee and VAT, in new batches (one per gateway). Returns the path, or None when nothing
+    is unsettled."""
     from pathlib import Path
 
     from warehouse.lake import connect_reader
@@ -101,13 +102,13 @@ def next_settlement_file(settings, out_dir, *, limit: int | None = None):
             where p.status = 'success' and p.txn_type = 'charge'
               and p.channel not in ('counter', 'cod')
               and p.transaction_id not in (select transaction_id from fct_settlement)
+              and ($days is null or cast(p.paid_at as date) > a.d - $days)
             order by p.transaction_id
-            """
+            """,
+            {"days": days},
         ).pl()
     finally:
         con.close()
-    if limit is not None:
-        lines = lines.head(limit)
     if lines.is_empty():
         return None
     day = lines["settled_on"][0]

@@ -1,22 +1,17 @@
 """The payments pages' marts (lake migration 0012) give the figures the direct computation
-on the facts gives: built whole by the demo, and refreshed day by day by the loads."""
+on the facts gives: built whole by the demo here; refreshed day by day by the loads in
+``test_recon_demo.test_an_incremental_run_after_new_files_equals_a_full_run``, which loads
+the demo's files once for both."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
-
-import pytest
 
 from dashboard.payments import marts, recon
 from etl.load import payment_marts
-from etl.load.loader import load_files
-from tests.lake_catalogs import copy_lake_files
-from tests.payments import helpers
 from warehouse import query
-from warehouse.lake import OVERRIDE_DATA_PATH_ENV, connect_reader, connect_writer
-from warehouse.settings import Settings, load_settings
+from warehouse.lake import connect_reader, connect_writer
+from warehouse.settings import Settings
 
 RAIL_READS = ("payments/statement", "payments/funding")
 READS = (
@@ -78,34 +73,20 @@ def test_the_demo_builds_the_marts_and_they_give_the_direct_figures(
     assert assert_marts_match(demo_settings) > 100
 
 
-@pytest.fixture
-def demo_copy(demo_settings: Settings, settings: Settings, monkeypatch) -> Settings:
-    copy_lake_files(demo_settings, settings.data_dir)
-    shutil.copytree(demo_settings.inbox_dir, settings.inbox_dir)
-    monkeypatch.setenv(OVERRIDE_DATA_PATH_ENV, "1")
-    return load_settings()
-
-
-def test_loads_refresh_the_marts_day_by_day_as_a_full_rebuild_would(
-    demo_copy: Settings, tmp_path: Path
-) -> None:
-    demo_files = sorted((demo_copy.inbox_dir / "demo").glob("*"))
-    extra = helpers.next_settlement_file(demo_copy, tmp_path)
-    assert extra is not None
-    results = load_files([*demo_files, extra], settings=demo_copy)
-    assert {r.feed for r in results if r.status == "loaded"} >= {"payments", "settlements"}
-    assert assert_marts_match(demo_copy) > 100
-    con = connect_reader(demo_copy)
+def assert_marts_are_a_full_rebuild(settings: Settings) -> None:
+    """The marts as the loads left them equal a rebuild from the facts (then left rebuilt)."""
+    con = connect_reader(settings)
     try:
-        incremental = {
+        kept = {
             t: con.execute(f"select * from {t} order by all").pl()  # noqa: S608
             for t in payment_marts.MARTS
         }
     finally:
         con.close()
-    with connect_writer(demo_copy) as con:
+    with connect_writer(settings) as con:
         con.execute("begin")
         payment_marts.refresh(con, None)
         con.execute("commit")
-        for table, before in incremental.items():
-            assert con.execute(f"select * from {table} order by all").pl().equals(before), table  # noqa: S608
+        for table, before in kept.items():
+            after = con.execute(f"select * from {table} order by all").pl()  # noqa: S608
+            assert after.equals(before), table

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from dashboard.errors import Conflict, ValidationFailed
-from dashboard.payments import payouts
+from dashboard.payments import payout_bank, payouts, trail
 from warehouse.lake import connect_reader, connect_writer
 from warehouse.settings import Settings
 
@@ -156,14 +156,14 @@ def test_manual_hold_release_run_bank_file_and_a_return(lake, make_user) -> None
         with pytest.raises(Conflict):
             payouts.run(officer, con, today=TODAY, settings=lake)
         # The seller's money trail names the run's payout (ops DB), not the lake's history.
-        trail = payouts.money_trail(officer, con, "S_OK", settings=lake)
-        assert trail["payout_run_id"].to_list() == [run["run_id"]]
-        assert trail["payout_id"][0].startswith(f"PR{run['run_id']:05d}-")
-        assert trail["payout_status"].to_list() == ["sent"]
+        money = trail.money_trail(officer, con, "S_OK", settings=lake)
+        assert money["payout_run_id"].to_list() == [run["run_id"]]
+        assert money["payout_id"][0].startswith(f"PR{run['run_id']:05d}-")
+        assert money["payout_status"].to_list() == ["sent"]
     finally:
         con.close()
-    name, data = payouts.bank_file(officer, run["run_id"], settings=lake)
-    assert payouts.bank_file(officer, run["run_id"], settings=lake) == (name, data)
+    name, data = payout_bank.bank_file(officer, run["run_id"], settings=lake)
+    assert payout_bank.bank_file(officer, run["run_id"], settings=lake) == (name, data)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     details = [r for r in rows if r[0] == "D"]
     trailer = rows[-1]

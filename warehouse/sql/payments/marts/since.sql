@@ -9,7 +9,8 @@ select least(
         where transaction_id in (select unnest(cast($txn_ids as varchar[])))),
     (select min(least(cast(paid_at as date), settled_on)) from fct_settlement
         where transaction_id in (select unnest(cast($txn_ids as varchar[])))
-           or settlement_batch_id in (select unnest(cast($refs as varchar[])))),
+           or settlement_batch_id in (select unnest(cast($refs as varchar[])))
+           or merchant_order_ref in (select unnest(cast($order_ids as varchar[])))),
     (select min(cast(paid_at as date)) from fct_payment
         where order_id in (select unnest(cast($order_ids as varchar[])))),
     (select min(cast(paid_at as date)) from fct_counter_payment
