@@ -103,6 +103,7 @@ class RunResult:
     count_closed: int
     count_reopened: int
     since_on: dt.date | None = None  # the first day re-examined; None: every day
+    idle: bool = False  # nothing changed since the last run: no day was re-examined
 
     @property
     def changed(self) -> bool:
@@ -111,9 +112,15 @@ class RunResult:
         )
 
     def text(self) -> str:
-        scope = "every day" if self.since_on is None else f"days from {self.since_on}"
+        scope = (
+            "no day re-examined: nothing changed since the last run"
+            if self.idle
+            else "every day re-examined"
+            if self.since_on is None
+            else f"days from {self.since_on} re-examined"
+        )
         return (
-            f"reconciliation as of {self.as_of} ({scope} re-examined): "
+            f"reconciliation as of {self.as_of} ({scope}): "
             f"{self.count_breaks} breaks; "
             f"{self.count_opened} cases opened, {self.count_updated} updated, "
             f"{self.count_closed} closed by the data, {self.count_reopened} reopened "
@@ -416,6 +423,7 @@ def sync(
         closed,
         reopened,
         None if since is None or since <= EVERY_DAY else since,
+        since is None,
     )
     conn.execute(
         update(pay_recon_run)

@@ -75,11 +75,13 @@ def test_officer_holds_and_releases_a_sellers_payout(reconciled, browser_env, pa
     sign_in(page, reconciled, "demo.payments", browser_env.passwords["demo.payments"])
     open_page(page, "payouts")
     see(page, th("payments.holds_title"))
-    page.get_by_label(th("payments.col.seller_id")).first.fill(seller)
+    page.get_by_role("textbox", name=th("payments.col.seller_id")).first.fill(seller)
     choose(page, th("payments.col.hold_reason"), th("payments.hold.investigation"))
-    page.get_by_label(th("payments.note")).first.fill("ผู้ซื้อร้องเรียน รอตรวจสอบเอกสาร")
+    page.get_by_role("textbox", name=th("payments.note")).first.fill("ผู้ซื้อร้องเรียน รอตรวจสอบเอกสาร")
     page.get_by_role("button", name=th("payments.place_hold"), exact=True).click()
-    see(page, th("payments.hold_placed", seller=seller))
+    page.get_by_text(th("payments.hold_placed", seller=seller)).first.wait_for(
+        state="visible", timeout=120_000
+    )
     wait_idle(page)
     screenshot(page, "63-payout-held")
     with seeding(browser_env):
@@ -87,9 +89,12 @@ def test_officer_holds_and_releases_a_sellers_payout(reconciled, browser_env, pa
     hold_id = held.filter(held["seller_id"] == seller)["hold_id"][0]
 
     # The newest hold is the one the release form offers first.
-    page.get_by_label(th("payments.release_reason")).fill("ตรวจสอบแล้ว เอกสารครบ")
+    page.get_by_role("textbox", name=th("payments.release_reason")).fill("ตรวจสอบแล้ว เอกสารครบ")
     page.get_by_role("button", name=th("payments.release_hold"), exact=True).click()
-    see(page, th("payments.hold_released", hold_id=hold_id))
+    # A rerun of the payouts page recomputes the schedule: slow on a busy machine.
+    page.get_by_text(th("payments.hold_released", hold_id=hold_id)).first.wait_for(
+        state="visible", timeout=120_000
+    )
     wait_idle(page)
     screenshot(page, "64-payout-released")
     with seeding(browser_env):
