@@ -77,7 +77,8 @@ _FIELDS = (
     "detail",
 )
 _CHANGING = ("amount_thb", "due_on", "detail")
-_BREAK_SCHEMA = {
+# The columns of a break (breaks.sql's result).
+BREAK_SCHEMA = {
     "break_key": pl.Utf8,
     "break_class": pl.Utf8,
     "rail": pl.Utf8,
@@ -471,7 +472,7 @@ def run(
             ).first()
         since = EVERY_DAY if full else scope(con, settings, as_of, snapshot, last)
         if since is None:
-            breaks = pl.DataFrame(schema=_BREAK_SCHEMA)
+            breaks = pl.DataFrame(schema=BREAK_SCHEMA)
         else:
             as_of, breaks = find_breaks(con, settings, as_of, since)
     finally:

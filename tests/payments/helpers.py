@@ -11,20 +11,7 @@ from dashboard.onboarding.store import now
 from dashboard.payments import recon
 from warehouse import ops
 
-BREAK_SCHEMA = {
-    "break_key": pl.Utf8,
-    "break_class": pl.Utf8,
-    "rail": pl.Utf8,
-    "ref": pl.Utf8,
-    "order_id": pl.Utf8,
-    "seller_id": pl.Utf8,
-    "province_code": pl.Utf8,
-    "branch_code": pl.Utf8,
-    "amount_thb": pl.Decimal(14, 2),
-    "occurred_on": pl.Date,
-    "due_on": pl.Date,
-    "detail": pl.Utf8,
-}
+BREAK_SCHEMA = recon.BREAK_SCHEMA
 
 
 def breaks(*rows: tuple[str, str, str]) -> pl.DataFrame:
