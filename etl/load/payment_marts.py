@@ -77,8 +77,9 @@ def _floor(good: pl.DataFrame) -> dt.date | None:
 
 
 def since(con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame) -> dt.date | None:
-    """The first day a load of ``good`` rows of ``feed_name`` can change (None: nothing)."""
-    if feed_name not in MART_FEEDS or not good.height:
+    """The first day a load of ``good`` rows of ``feed_name`` can change (None: nothing, or
+    the marts are not built yet)."""
+    if feed_name not in MART_FEEDS or not good.height or not is_built(con):
         return None
     row = con.execute(
         sql_text("payments/marts/since"), {"floor": _floor(good), **_keys(good)}
@@ -118,7 +119,7 @@ def after_merge(
     con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame, before: dt.date | None
 ) -> None:
     """The loader's hook: ``before`` is :func:`since` taken before the merge."""
-    if feed_name not in MART_FEEDS or not good.height:
+    if feed_name not in MART_FEEDS or not good.height or not is_built(con):
         return
     after = since(con, feed_name, good)
     days = [d for d in (before, after) if d is not None]
