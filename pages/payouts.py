@@ -93,8 +93,12 @@ def hold_form(user: User) -> None:
 def release_form(user: User, held) -> None:
     if held.is_empty():
         return
+    # Keyed by the newest hold: a hold placed since offers itself first, rather than the
+    # choice made before it was placed.
     hold_id = st.selectbox(
-        ui.t("payments.col.hold_id"), held["hold_id"].to_list(), key="release_id"
+        ui.t("payments.col.hold_id"),
+        held["hold_id"].to_list(),
+        key=f"release_id_{held['hold_id'][0]}",
     )
     reason = st.text_input(ui.t("payments.release_reason"), key="release_reason")
     if st.button(ui.t("payments.release_hold"), key="release_btn"):

@@ -88,7 +88,8 @@ def test_officer_holds_and_releases_a_sellers_payout(reconciled, browser_env, pa
         held = payouts.holds(CLI_ACTOR)
     hold_id = held.filter(held["seller_id"] == seller)["hold_id"][0]
 
-    # The newest hold is the one the release form offers first.
+    # The release form offers the newest hold first; the officer checks it is this one.
+    choose(page, th("payments.col.hold_id"), str(hold_id))
     page.get_by_role("textbox", name=th("payments.release_reason")).fill("ตรวจสอบแล้ว เอกสารครบ")
     page.get_by_role("button", name=th("payments.release_hold"), exact=True).click()
     # A rerun of the payouts page recomputes the schedule: slow on a busy machine.
