@@ -133,7 +133,11 @@ def test_an_incremental_run_after_new_files_equals_a_full_run(
     # every charge in transit (late settlements close their cases).
     extra = next_settlement_file(lake, tmp_path, days=None)
     assert extra is not None
-    loaded = load_files([*sorted((lake.inbox_dir / "demo").glob("*")), extra], settings=lake)
+    # (the files reconciliation and the marts read; applications, listings, order items,
+    # the branch master and the tracking-API copies of the same events are left out: time)
+    skip = ("applications", "listings", "order_items", "branch_master", "track_")
+    files = [f for f in sorted((lake.inbox_dir / "demo").glob("*")) if not f.name.startswith(skip)]
+    loaded = load_files([*files, extra], settings=lake)
     assert {"payments", "settlements", "counter_payments"} <= {
         r.feed for r in loaded if r.status == "loaded"
     }
