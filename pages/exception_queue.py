@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import export, formatting, ui
 from dashboard.identity.user import User
-from dashboard.payments import cases
+from dashboard.payments import cases, write_off
 from dashboard.ui import tables, widgets
 from warehouse import vocab
 
@@ -126,7 +126,7 @@ def case_panel(user: User, case_id: int) -> None:
             label = "payments.approve_write_off" if approve else "payments.reject_write_off"
             if col.button(ui.t(label), key=f"approve_{approve}"):
                 done = ui.text.attempt(
-                    cases.decide_write_off,
+                    write_off.decide,
                     user,
                     case_id,
                     approve,

@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import formatting, ui
 from dashboard.identity.user import User
 from dashboard.payments import figures, health
-from dashboard.ui import lake, tables, widgets
+from dashboard.ui import lake, tables
+from dashboard.ui import payments as payments_ui
 
-WINDOWS = ("7", "30", "90", "365")
 CHANNEL_COLUMNS = {
     "channel": "payments.col.channel",
     "count_decided": "payments.col.count_decided",
@@ -28,17 +28,7 @@ REASON_COLUMNS = {
 
 def render(user: User) -> None:
     st.title(ui.t("nav.payment_health"))
-    days = int(
-        widgets.url_select(
-            "payments.window",
-            "payments.window.30",
-            [w for w in WINDOWS if w != "30"],
-            lambda w: ui.t(f"payments.window.{w}"),
-            key="health_days",
-            param="days",
-        )
-        or "30"
-    )
+    days = payments_ui.window_days("health_days")
     with ui.errors_shown():
         h = health.health(user, lake.reader(), days=days)
     st.caption(ui.t("payments.as_of", day=formatting.format_date(h.as_of, ui.language())))

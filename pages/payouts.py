@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import formatting, ui
 from dashboard.identity.user import User
-from dashboard.payments import payouts
+from dashboard.payments import payout_bank, payouts, trail
 from dashboard.ui import lake, tables, widgets
 from dashboard.ui import payments as payments_ui
 from warehouse import vocab
@@ -55,6 +55,7 @@ TRAIL = {
     "credit_reference": "payments.col.credit_reference",
     "credited_on": "payments.col.credited_on",
     "payout_id": "payments.col.payout_id",
+    "payout_run_id": "payments.col.run_id",
     "payout_status": "payments.col.payout_status",
 }
 
@@ -92,8 +93,12 @@ def hold_form(user: User) -> None:
 def release_form(user: User, held) -> None:
     if held.is_empty():
         return
+    # Keyed by the newest hold: a hold placed since offers itself first, rather than the
+    # choice made before it was placed.
     hold_id = st.selectbox(
-        ui.t("payments.col.hold_id"), held["hold_id"].to_list(), key="release_id"
+        ui.t("payments.col.hold_id"),
+        held["hold_id"].to_list(),
+        key=f"release_id_{held['hold_id'][0]}",
     )
     reason = st.text_input(ui.t("payments.release_reason"), key="release_reason")
     if st.button(ui.t("payments.release_hold"), key="release_btn"):
@@ -118,6 +123,16 @@ def render(user: User) -> None:
             end=formatting.format_date(window.through_on, lang),
         )
     )
+    if window.is_run_day:
+        st.info(ui.t("payments.payout_run_today"), icon=":material/event_available:")
+    elif window.run_on is not None:
+        st.caption(
+            ui.t(
+                "payments.payout_next_run",
+                day=formatting.format_date(window.run_on, lang),
+                weekday=ui.t(f"payments.weekday.{payouts.WEEKDAYS[window.run_on.weekday()]}"),
+            )
+        )
     counts = {s: sched.filter(sched["status"] == s) for s in vocab.PAYOUT_SCHEDULE_STATUSES}
     cols = st.columns(len(counts))
     for col, (status, part) in zip(cols, counts.items(), strict=True):
@@ -134,7 +149,15 @@ def render(user: User) -> None:
         {"status": "payments.payout_status"},
         key="payout_schedule",
     )
-    if st.button(ui.t("payments.run_payouts"), type="primary", key="run_payouts"):
+    if st.button(
+        ui.t("payments.run_payouts"),
+        type="primary",
+        key="run_payouts",
+        disabled=not window.is_run_day,
+        help=None
+        if window.is_run_day
+        else ui.t("payments.payout.not_run_day", next_on=window.run_on),
+    ):
         done = ui.text.attempt(payouts.run, user, con, session_id=ui.session_id())
         if done:
             ui.text.flash(
@@ -152,7 +175,7 @@ def render(user: User) -> None:
     tables.show_table(made, RUNS, key="runs_table")
     if made.height:
         run_id = st.selectbox(ui.t("payments.col.run_id"), made["run_id"].to_list(), key="file_run")
-        name, data = payouts.bank_file(user, run_id)
+        name, data = payout_bank.bank_file(user, run_id)
         st.download_button(
             ui.t("payments.download_bank_file"),
             data=data,
@@ -167,7 +190,7 @@ def render(user: User) -> None:
     if seller:
         with ui.errors_shown(stop=False):
             tables.show_table(
-                payouts.money_trail(user, con, seller),
+                trail.money_trail(user, con, seller),
                 TRAIL,
                 {"payment_channel": "payments.channel"},
                 key="trail_table",

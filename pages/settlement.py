@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import formatting, ui
 from dashboard.identity.user import User
 from dashboard.payments import figures, health
-from dashboard.ui import lake, tables, widgets
+from dashboard.ui import lake, tables
+from dashboard.ui import payments as payments_ui
 
-WINDOWS = ("7", "30", "90", "365")
 FEE_COLUMNS = {
     "gateway": "payments.col.gateway",
     "fee_percent": "payments.col.fee_percent",
@@ -30,17 +30,7 @@ LAG_COLUMNS = {
 
 def render(user: User) -> None:
     st.title(ui.t("nav.settlement"))
-    days = int(
-        widgets.url_select(
-            "payments.window",
-            "payments.window.30",
-            [w for w in WINDOWS if w != "30"],
-            lambda w: ui.t(f"payments.window.{w}"),
-            key="settle_days",
-            param="days",
-        )
-        or "30"
-    )
+    days = payments_ui.window_days("settle_days")
     with ui.errors_shown():
         s = health.settlement(user, lake.reader(), days=days)
     st.caption(ui.t("payments.as_of", day=formatting.format_date(s.as_of, ui.language())))

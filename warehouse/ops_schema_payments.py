@@ -93,7 +93,18 @@ pay_recon_run = Table(
     Column("count_reopened", Integer, nullable=False),
     Column("lake_snapshot", Integer),  # the DuckLake snapshot the run read
     Column("run_by_name", String(150)),
+    Column("params_key", String(200)),  # the settings it classified with (p0003)
+    Column("since_on", Date),  # the first day it re-examined; null: every day
 )
+
+# grain: one row per break the last reconciliation found (p0003). key: break_key
+pay_recon_break = Table(
+    "pay_recon_break",
+    metadata,
+    Column("break_key", String(200), primary_key=True),
+    Column("occurred_on", Date),
+)
+Index("ix_pay_recon_break_occurred", pay_recon_break.c.occurred_on)
 
 # grain: one row per hold placed on a seller's payouts (manual, or a bank's return);
 # released_at set when it is lifted. Holds the lake implies (suspension, bank account,

@@ -137,6 +137,13 @@ SETTINGS: tuple[Setting, ...] = (
         "A figure resting on fewer sellers than this shows as 'fewer than N' at district level "
         "and in every export (people's incomes).",
     ),
+    # payments (issue 9)
+    Setting(
+        "PAYOUT_WEEKDAY",
+        "fri",
+        "Weekday of the weekly seller payout run (mon … sun); a run on another day is refused, "
+        "naming the next run day.",
+    ),
 )
 
 
@@ -173,6 +180,7 @@ class Settings:
     # impact
     seller_sync: str
     small_number_min_sellers: int
+    payout_weekday: str  # payments
 
     @property
     def lake_dir(self) -> Path:

@@ -17,7 +17,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         raise CommandError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
-    print(recon.run(CLI_ACTOR, as_of=as_of).text())
+    print(recon.run(CLI_ACTOR, as_of=as_of, full=args.full).text())
+    return 0
+
+
+def _cmd_marts(args: argparse.Namespace) -> int:
+    import time
+
+    from etl.load import payment_marts
+    from warehouse.lake import connect_writer
+
+    t0 = time.monotonic()
+    with connect_writer() as con:
+        con.execute("begin")
+        payment_marts.refresh(con, None)
+        con.execute("commit")
+    print(f"payments marts rebuilt from the facts in {time.monotonic() - t0:.1f} s")
     return 0
 
 
@@ -43,4 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     recon_sub = p.add_subparsers(dest="recon_command", required=True)
     r = recon_sub.add_parser("run", help="find every break and bring the cases in step")
     r.add_argument("--as-of", help="the day to reconcile as of (default: newest payment day)")
+    r.add_argument(
+        "--full",
+        action="store_true",
+        help="re-examine every day (default: only the days changed since the last run)",
+    )
     r.set_defaults(func=_cmd_run)
+    m = recon_sub.add_parser(
+        "marts", help="rebuild the payments pages' marts from the facts (after an upgrade)"
+    )
+    m.set_defaults(func=_cmd_marts)

@@ -15,8 +15,7 @@ import polars as pl
 from dashboard.errors import PermissionDenied
 from dashboard.identity import authz
 from dashboard.identity.user import User
-from dashboard.payments import recon
-from warehouse import query
+from dashboard.payments import marts, recon
 from warehouse.settings import Settings, load_settings
 
 
@@ -49,7 +48,7 @@ def custody(
         raise PermissionDenied(role=user.role)
     branches = _branches(con, authz.scope_of(user))
     as_of = as_of or recon.default_as_of(con) or dt.date.today()
-    df = query.run(
+    df = marts.run(
         con,
         "payments/cod_custody",
         as_of=as_of,

@@ -12,8 +12,7 @@ import polars as pl
 
 from dashboard.identity import authz
 from dashboard.identity.user import User
-from dashboard.payments import recon
-from warehouse import query
+from dashboard.payments import marts, recon
 from warehouse.settings import Settings, load_settings
 
 RECENT_DAYS = 7
@@ -68,8 +67,8 @@ def health(
     window = {"start": end - dt.timedelta(days=days), "end": end}
     return Health(
         end,
-        query.run(con, "payments/health_daily", **window),
-        query.run(
+        marts.run(con, "payments/health_daily", **window),
+        marts.run(
             con,
             "payments/health_channels",
             end=end,
@@ -78,7 +77,7 @@ def health(
             min_drop_points=MIN_DROP_POINTS,
             z_limit=Z_LIMIT,
         ),
-        query.run(con, "payments/failure_reasons", **window),
+        marts.run(con, "payments/failure_reasons", **window),
     )
 
 
@@ -95,6 +94,6 @@ def settlement(
     window = {"start": end - dt.timedelta(days=days), "end": end}
     return Settlement(
         end,
-        query.run(con, "payments/settlement_lag", **window),
-        query.run(con, "payments/settlement_fees", **window),
+        marts.run(con, "payments/settlement_lag", **window),
+        marts.run(con, "payments/settlement_fees", **window),
     )

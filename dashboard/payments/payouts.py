@@ -15,15 +15,14 @@ bank-return hold takes a reason; the others lift when their cause does.
 
 A run writes its payouts and its bank file in one transaction; the file is stored with the
 run and never produced again (a second run for the same window is refused, downloading
-gives the stored bytes). Every step is audited.
+gives the stored bytes). Every step is audited. The bank side (the bulk-transfer file and
+the bank's returns) is ``payout_bank``; one seller's money trail is ``trail``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,32 +32,51 @@ import polars as pl
 from sqlalchemy import select, update
 
 from dashboard.errors import Conflict, NotFound, ValidationFailed
-from dashboard.identity import audit, authz
+from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding.store import now
-from warehouse import limits, ops, query, vocab
+from dashboard.payments import marts, payout_bank
+from warehouse import limits, ops, vocab
 from warehouse.ops_schema_payments import pay_case, pay_hold, pay_payout, pay_payout_run
 from warehouse.settings import Settings, load_settings
 
 CENT = Decimal("0.01")
-PROGRAMME_ACCOUNT = "0011223344"
 
 
-def _officer(actor: User | None, settings: Settings) -> User:
-    return authz.require_role(actor, "payments_officer", "admin", settings=settings)
+_officer = payout_bank.officer
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass
 class Window:
     from_on: dt.date
     through_on: dt.date
+    run_on: dt.date | None = None  # the next run day (today when today is one)
+    is_run_day: bool = False
+
+
+def run_weekday(settings: Settings) -> int:
+    """The payout run's weekday (Monday 0), from ``POSTMART_PAYOUT_WEEKDAY``."""
+    text = str(settings.payout_weekday).strip().lower()[:3]
+    if text not in WEEKDAYS:
+        raise ValidationFailed("payments.payout.bad_weekday", value=settings.payout_weekday)
+    return WEEKDAYS.index(text)
+
+
+def next_run_on(settings: Settings, today: dt.date) -> dt.date:
+    """The next payout run day on or after ``today`` (weekly, on the setting's weekday)."""
+    return today + dt.timedelta(days=(run_weekday(settings) - today.weekday()) % 7)
 
 
 def window(
     con: duckdb.DuckDBPyConnection, settings: Settings, today: dt.date | None = None
 ) -> Window:
-    """The delivery days the next run pays for: (last run's last day, today − window]."""
+    """The delivery days the next run pays for: (last run's last day, today − window], and
+    the next run day."""
     today = today or now().date()
+    run_on = next_run_on(settings, today)
     through = today - dt.timedelta(days=settings.payout_return_window_days)
     with ops.read(ops.engine(settings)) as conn:
         last = conn.execute(
@@ -73,7 +91,7 @@ def window(
             if paid
             else (through - dt.timedelta(days=7))
         )
-    return Window(last, through)
+    return Window(last, through, run_on, run_on == today)
 
 
 def _ops_holds(settings: Settings) -> tuple[dict[str, list[str]], dict[str, Decimal]]:
@@ -124,9 +142,9 @@ def schedule(
     hold reasons and its status (scheduled, held, below_minimum)."""
     settings = settings or load_settings()
     _officer(actor, settings)
-    apply_returns(actor, con, settings=settings)
+    payout_bank.apply_returns(actor, con, settings=settings)
     w = window(con, settings, today)
-    df = query.run(
+    df = marts.run(
         con,
         "payments/payout_eligible",
         from_on=w.from_on,
@@ -136,31 +154,53 @@ def schedule(
     reasons, carried = _ops_holds(settings)
     fee = Decimal(str(settings.payout_transfer_fee_thb)).quantize(CENT)
     minimum = Decimal(str(settings.payout_min_thb)).quantize(CENT)
-    rows = []
-    for r in df.iter_rows(named=True):
-        holds = sorted({*r["lake_holds"], *reasons.get(r["seller_id"], [])})
-        back = carried.get(r["seller_id"], Decimal(0))
-        net = r["gross_thb"] - r["fee_thb"] - r["refunds_thb"] - r["chargebacks_thb"] + back - fee
-        status = "held" if holds else ("scheduled" if net >= minimum else "below_minimum")
-        rows.append(
-            {
-                **r,
-                "carried_thb": back,
-                "transfer_fee_thb": fee,
-                "net_thb": net,
-                "hold_reasons": holds,
-                "status": status,
-            }
+    # Vectorised (a Python loop over the sellers cost more than the query).
+    dec = pl.Decimal(14, 2)
+    ops_holds = pl.DataFrame(
+        {"seller_id": list(reasons), "ops_holds": list(reasons.values())},
+        schema={"seller_id": pl.Utf8, "ops_holds": pl.List(pl.Utf8)},
+    )
+    back = pl.DataFrame(
+        {"seller_id": list(carried), "carried_thb": list(carried.values())},
+        schema={"seller_id": pl.Utf8, "carried_thb": dec},
+    )
+    money = ["gross_thb", "fee_thb", "refunds_thb", "chargebacks_thb"]
+    out = (
+        df.join(ops_holds, on="seller_id", how="left")
+        .join(back, on="seller_id", how="left")
+        .with_columns(
+            pl.col("carried_thb").fill_null(Decimal(0)).cast(dec),
+            pl.lit(fee, dtype=dec).alias("transfer_fee_thb"),
+            pl.concat_list(pl.col("lake_holds").fill_null([]), pl.col("ops_holds").fill_null([]))
+            .list.unique()
+            .list.sort()
+            .alias("hold_reasons"),
         )
-    schema = {
-        **{k: v for k, v in df.schema.items() if k != "lake_holds"},
-        "carried_thb": pl.Decimal(14, 2),
-        "transfer_fee_thb": pl.Decimal(14, 2),
-        "net_thb": pl.Decimal(14, 2),
-        "hold_reasons": pl.List(pl.Utf8),
-        "status": pl.Utf8,
-    }
-    out = pl.DataFrame([{k: row[k] for k in schema} for row in rows], schema=schema)
+        .with_columns(
+            (
+                pl.col(money[0]).cast(dec)
+                - pl.col(money[1]).cast(dec)
+                - pl.col(money[2]).cast(dec)
+                - pl.col(money[3]).cast(dec)
+                + pl.col("carried_thb")
+                - pl.col("transfer_fee_thb")
+            )
+            .cast(dec)
+            .alias("net_thb")
+        )
+        .with_columns(
+            pl.when(pl.col("hold_reasons").list.len() > 0)
+            .then(pl.lit("held"))
+            .when(pl.col("net_thb") >= pl.lit(minimum, dtype=dec))
+            .then(pl.lit("scheduled"))
+            .otherwise(pl.lit("below_minimum"))
+            .alias("status")
+        )
+    )
+    columns = [c for c in df.columns if c != "lake_holds"]
+    out = out.select(
+        *columns, "carried_thb", "transfer_fee_thb", "net_thb", "hold_reasons", "status"
+    )
     return w, out
 
 
@@ -271,29 +311,6 @@ def holds(actor: User | None, *, settings: Settings | None = None) -> pl.DataFra
         )
 
 
-def _bank_file(run_id: int, day: dt.date, payouts: list[dict]) -> str:
-    """A bulk-transfer CSV: a header line, one line per transfer, a trailer with the count
-    and total (the bank checks them before it pays anything)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["H", PROGRAMME_ACCOUNT, f"POSTMART-RUN-{run_id:06d}", day.strftime("%Y%m%d")])
-    total = Decimal(0)
-    for p in payouts:
-        w.writerow(
-            [
-                "D",
-                p["payout_id"],
-                p["bank_code"],
-                p["bank_account_no"],
-                f"{p['net_thb']:.2f}",
-                p["seller_id"],
-            ]
-        )
-        total += p["net_thb"]
-    w.writerow(["T", len(payouts), f"{total:.2f}"])
-    return buf.getvalue()
-
-
 def run(
     actor: User | None,
     con: duckdb.DuckDBPyConnection,
@@ -306,6 +323,12 @@ def run(
     settings = settings or load_settings()
     user = _officer(actor, settings)
     w, sched = schedule(user, con, today=today, settings=settings)
+    if not w.is_run_day:
+        # Weekly, on the setting's weekday: paying on another day would shift every later
+        # window and pay sellers out of the rhythm they were told.
+        raise ValidationFailed(
+            "payments.payout.not_run_day", next_on=w.run_on.isoformat() if w.run_on else ""
+        )
     due = sched.filter(pl.col("status") == "scheduled")
     at = now()
     with ops.write(ops.engine(settings)) as conn:
@@ -354,7 +377,7 @@ def run(
         ]
         if payouts:
             conn.execute(pay_payout.insert(), payouts)
-        text = _bank_file(run_id, w.through_on, payouts)
+        text = payout_bank.bank_file_text(run_id, w.through_on, payouts)
         total = sum((p["net_thb"] for p in payouts), Decimal(0))
         values = {
             "count_payouts": len(payouts),
@@ -375,23 +398,6 @@ def run(
             {k: v for k, v in after.items() if k != "file_text"},
         )
     return after
-
-
-def bank_file(
-    actor: User | None, run_id: int, *, settings: Settings | None = None
-) -> tuple[str, bytes]:
-    """(file name, bytes) of a run's bank file: the stored file, the same every time."""
-    settings = settings or load_settings()
-    _officer(actor, settings)
-    with ops.read(ops.engine(settings)) as conn:
-        row = conn.execute(
-            select(pay_payout_run.c.file_name, pay_payout_run.c.file_text).where(
-                pay_payout_run.c.run_id == run_id
-            )
-        ).first()
-    if row is None:
-        raise NotFound("payments.payout.missing_run", run_id=run_id)
-    return row.file_name, row.file_text.encode("utf-8")
 
 
 def runs(actor: User | None, *, settings: Settings | None = None) -> pl.DataFrame:
@@ -419,76 +425,3 @@ def runs(actor: User | None, *, settings: Settings | None = None) -> pl.DataFram
                 "file_sha256": pl.Utf8,
             },
         )
-
-
-def apply_returns(
-    actor: User | None, con: duckdb.DuckDBPyConnection, *, settings: Settings | None = None
-) -> int:
-    """Payouts the bank returned (the payout_returns feed): marked returned, and the money
-    put back on the seller with a ``bank_returned`` hold. Idempotent; returns how many."""
-    settings = settings or load_settings()
-    user = _officer(actor, settings)
-    returned = con.execute(
-        "select payout_id, amount_thb, reason_code from lake.fct_payout_return"
-    ).fetchall()
-    if not returned:
-        return 0
-    done = 0
-    with ops.write(ops.engine(settings)) as conn:
-        known = set(
-            conn.execute(
-                select(pay_hold.c.payout_id).where(pay_hold.c.payout_id.is_not(None))
-            ).scalars()
-        )
-        for payout_id, amount, reason in returned:
-            if payout_id in known:
-                continue
-            ours = (
-                conn.execute(select(pay_payout).where(pay_payout.c.payout_id == payout_id))
-                .mappings()
-                .first()
-            )
-            if ours is None:
-                seller = con.execute(
-                    "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
-                ).fetchone()
-                if seller is None:
-                    continue
-                seller_id = seller[0]
-            else:
-                seller_id = ours["seller_id"]
-                conn.execute(
-                    update(pay_payout)
-                    .where(pay_payout.c.payout_id == payout_id)
-                    .values(status="returned")
-                )
-            values = {
-                "seller_id": seller_id,
-                "reason_code": "bank_returned",
-                "note": reason,
-                "payout_id": payout_id,
-                "amount_thb": amount,
-                "created_by_name": "bank",
-                "created_at": now(),
-            }
-            hold_id = conn.execute(
-                pay_hold.insert().values(**values).returning(pay_hold.c.hold_id)
-            ).scalar_one()
-            audit.AuditTrail(conn, user, None).add(
-                "payments.hold.bank_return", "pay_hold", str(hold_id), None, values
-            )
-            done += 1
-    return done
-
-
-def money_trail(
-    actor: User | None,
-    con: duckdb.DuckDBPyConnection,
-    seller_id: str,
-    *,
-    settings: Settings | None = None,
-) -> pl.DataFrame:
-    """One seller's money: order → payment → settlement → bank credit → payout."""
-    settings = settings or load_settings()
-    _officer(actor, settings)
-    return query.run(con, "payments/money_trail", seller_id=seller_id)

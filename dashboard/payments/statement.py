@@ -17,8 +17,8 @@ import polars as pl
 from dashboard.errors import ValidationFailed
 from dashboard.identity import authz
 from dashboard.identity.user import User
-from dashboard.payments import recon
-from warehouse import query, vocab
+from dashboard.payments import marts, recon
+from warehouse import vocab
 from warehouse.settings import Settings, load_settings
 
 DEFAULT_DAYS = 30
@@ -52,14 +52,14 @@ def daily_statement(
         raise ValidationFailed("payments.statement.unknown_rail", rail=rail)
     as_of = as_of or recon.default_as_of(con)
     if as_of is None:
-        empty = query.run(con, "payments/statement", **_params(settings, rail, dt.date.today(), 0))
+        empty = marts.run(con, "payments/statement", **_params(settings, rail, dt.date.today(), 0))
         return Statement(rail, None, empty, empty.clear())
     params = _params(settings, rail, as_of, days)
     return Statement(
         rail,
         as_of,
-        query.run(con, "payments/statement", **params),
-        query.run(con, "payments/funding", **params),
+        marts.run(con, "payments/statement", **params),
+        marts.run(con, "payments/funding", **params),
     )
 
 

@@ -33,7 +33,7 @@ from etl.demo import (
 from etl.demo import payments as payment_rails
 from etl.demo.common import DAY_S, day, thb, ts
 from etl.demo.world import World, build_world
-from etl.load import impact_marts
+from etl.load import impact_marts, payment_marts
 from etl.load.seller_master import conform_sellers, merge_sellers
 from etl.reference import build_dim_date, build_reference, write_reference
 from warehouse.lake import connect_writer
@@ -240,6 +240,9 @@ def build_demo(
         # payments (issue 9): counter, COD and bank rails, planted breaks and their manifest.
         cut_date = calendar.to_date(lake_cut_s // DAY_S)
         payment_rails.build(con, seed, cut_date, settings.inbox_dir / "demo")
+        con.execute("begin")
+        payment_marts.refresh(con, None)  # payments: the pages' marts, whole
+        con.execute("commit")
         if write_feeds:
             payment_files = payment_rails.write_feeds(
                 con,

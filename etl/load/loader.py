@@ -33,7 +33,7 @@ from etl.feeds.specs import (
     file_format,
 )
 from etl.feeds.validate import LakeLookups, validate
-from etl.load import impact_marts, shipment_state
+from etl.load import impact_marts, payment_marts, shipment_state
 from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
 from warehouse.query import fetch_df, quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
@@ -277,9 +277,11 @@ def _load_one(
     con.execute("begin")
     try:
         if good.height:
+            marts_since = payment_marts.since(con, feed.name, good)  # payments
             _merge(con, feed, good, constants)
             shipment_state.after_merge(con, feed.name, good)  # logistics
             impact_marts.after_merge(con, feed.name, good)  # impact
+            payment_marts.after_merge(con, feed.name, good, marts_since)  # payments
         if q.height:
             con.register("_q", q.to_arrow())
             con.execute("insert into etl_quarantine by name select * from _q")

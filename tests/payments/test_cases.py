@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dashboard import export
 from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
-from dashboard.payments import cases
+from dashboard.payments import cases, write_off
 from warehouse import ops
 from warehouse.ops_schema import audit_log
 
@@ -77,8 +77,8 @@ def test_a_big_write_off_needs_a_second_officer(officers, monkeypatch) -> None:
     asked = cases.resolve(a, ids["ST1"], "written_off", "unknown transfer, 90 days")
     assert asked["status"] == "pending_approval"
     with pytest.raises(PermissionDenied):
-        cases.decide_write_off(a, ids["ST1"], approve=True)
-    approved = cases.decide_write_off(b, ids["ST1"], approve=True)
+        write_off.decide(a, ids["ST1"], approve=True)
+    approved = write_off.decide(b, ids["ST1"], approve=True)
     assert (approved["status"], approved["resolved_by_name"]) == ("resolved", "pay.b")
 
 

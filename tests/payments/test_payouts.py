@@ -14,8 +14,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from dashboard.errors import Conflict
-from dashboard.payments import payouts
+from dashboard.errors import Conflict, ValidationFailed
+from dashboard.payments import payout_bank, payouts, trail
 from warehouse.lake import connect_reader, connect_writer
 from warehouse.settings import Settings
 
@@ -145,13 +145,25 @@ def test_manual_hold_release_run_bank_file_and_a_return(lake, make_user) -> None
 
     con = connect_reader(lake)
     try:
+        # Weekly on the run day (Friday by default): on Thursday nothing is paid, and the
+        # officer is told the next run day.
+        with pytest.raises(ValidationFailed) as refused:
+            payouts.run(officer, con, today=TODAY - dt.timedelta(days=1), settings=lake)
+        assert refused.value.key == "payments.payout.not_run_day"
+        assert refused.value.params["next_on"] == TODAY.isoformat()
+        assert payouts.runs(officer, settings=lake).is_empty()
         run = payouts.run(officer, con, today=TODAY, settings=lake)
         with pytest.raises(Conflict):
             payouts.run(officer, con, today=TODAY, settings=lake)
+        # The seller's money trail names the run's payout (ops DB), not the lake's history.
+        money = trail.money_trail(officer, con, "S_OK", settings=lake)
+        assert money["payout_run_id"].to_list() == [run["run_id"]]
+        assert money["payout_id"][0].startswith(f"PR{run['run_id']:05d}-")
+        assert money["payout_status"].to_list() == ["sent"]
     finally:
         con.close()
-    name, data = payouts.bank_file(officer, run["run_id"], settings=lake)
-    assert payouts.bank_file(officer, run["run_id"], settings=lake) == (name, data)
+    name, data = payout_bank.bank_file(officer, run["run_id"], settings=lake)
+    assert payout_bank.bank_file(officer, run["run_id"], settings=lake) == (name, data)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     details = [r for r in rows if r[0] == "D"]
     trailer = rows[-1]
@@ -173,3 +185,21 @@ def test_manual_hold_release_run_bank_file_and_a_return(lake, make_user) -> None
     back = held.filter(held["seller_id"] == "S_OK")
     assert back["reason_code"].to_list() == ["bank_returned"]
     assert back["amount_thb"].to_list() == [float(ok_line[4])]
+
+
+def test_the_run_day_follows_the_weekday_setting(lake, make_user) -> None:
+    officer, _ = make_user("payments_officer")
+    thursday = dataclasses.replace(lake, payout_weekday="thu")
+    con = connect_reader(lake)
+    try:
+        w = payouts.window(con, thursday, TODAY)  # a Friday: the next run is next Thursday
+        assert (w.run_on, w.is_run_day) == (TODAY + dt.timedelta(days=6), False)
+        with pytest.raises(ValidationFailed):
+            payouts.run(officer, con, today=TODAY, settings=thursday)
+        done = payouts.run(officer, con, today=TODAY + dt.timedelta(days=6), settings=thursday)
+        assert done["through_on"] == TODAY - dt.timedelta(days=1)  # the run day less 7
+        with pytest.raises(ValidationFailed) as bad:
+            payouts.window(con, dataclasses.replace(lake, payout_weekday="someday"), TODAY)
+        assert bad.value.key == "payments.payout.bad_weekday"
+    finally:
+        con.close()

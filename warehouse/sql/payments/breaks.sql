@@ -10,6 +10,10 @@
 -- Lags count Thai business days (mart_business_day); fees, VAT and lags come from the
 -- dated contracts (ref_gateway_contract) in force on the payment's day. Amounts agree
 -- when they differ by at most greatest($tol_thb, $tol_pct % of the amount).
+--
+-- $since: only the breaks whose occurred_on is on or after this day (1900-01-01: all).
+-- Every scan is narrowed to the rows that can make such a break (an incremental run,
+-- dashboard/payments/recon.py); each break is the one a run over everything finds.
 with bd as materialized (
     select date_day, is_business_day, business_day_seq, roll_seq
     from lake.mart_business_day
@@ -21,12 +25,6 @@ business_seq as (
 
 seller as (
     select seller_id, province_code from lake.dim_seller
-),
-
-orders as materialized (
-    select o.order_id, o.seller_id, s.province_code, o.total_thb
-    from lake.fct_order o
-    left join seller s using (seller_id)
 ),
 
 -- ------------------------------------------------------------------ gateways
@@ -49,6 +47,7 @@ gw_txn as (
     where p.status = 'success'
       and p.txn_type in ('charge', 'refund', 'chargeback')
       and p.channel not in ('counter', 'cod')
+      and p.paid_at >= cast($since as timestamp)
 ),
 
 gw_due as (
@@ -66,6 +65,7 @@ line_by_txn as materialized (
         sum(gross_thb) as gross_thb,
         count(*) as count_lines
     from lake.fct_settlement
+    where transaction_id in (select transaction_id from gw_txn)
     group by transaction_id
 ),
 
@@ -124,7 +124,7 @@ fee_check as (
         and cast(coalesce(s.paid_at, s.created_at) as date) >= c.valid_from_on
         and (c.valid_to_on is null
             or cast(coalesce(s.paid_at, s.created_at) as date) < c.valid_to_on)
-    where s.txn_type = 'charge'
+    where s.txn_type = 'charge' and s.settled_on >= $since
 ),
 
 gw_fee as (
@@ -144,9 +144,19 @@ gw_orphan as (
     select
         'orphan_settlement', 'gateway', s.transaction_id, o.order_id, null, abs(s.gross_thb),
         s.settled_on, s.settled_on, 'batch ' || s.settlement_batch_id
-    from lake.fct_settlement s
-    left join lake.fct_payment p on p.transaction_id = s.transaction_id
-    left join orders o on o.order_id = s.merchant_order_ref
+    from (select * from lake.fct_settlement where settled_on >= $since) s
+    left join (
+        select transaction_id from lake.fct_payment
+        where transaction_id in (
+            select transaction_id from lake.fct_settlement where settled_on >= $since
+        )
+    ) p on p.transaction_id = s.transaction_id
+    left join (
+        select order_id from lake.fct_order
+        where order_id in (
+            select merchant_order_ref from lake.fct_settlement where settled_on >= $since
+        )
+    ) o on o.order_id = s.merchant_order_ref
     where p.transaction_id is null
 ),
 
@@ -156,7 +166,11 @@ batch as (
         min(settled_on) as value_on,
         sum(net_thb + coalesce(withholding_thb, 0)) as expected_thb
     from lake.fct_settlement
+    where settlement_batch_id in (
+        select settlement_batch_id from lake.fct_settlement where settled_on >= $since
+    )
     group by settlement_batch_id
+    having min(settled_on) >= $since
 ),
 
 -- ------------------------------------------------------------------ counter
@@ -168,12 +182,14 @@ counter_txn as (
     join bd b on b.date_day = cast(p.paid_at as date)
     left join business_seq d on d.business_day_seq = b.roll_seq + 1 + $grace_days
     where p.status = 'success' and p.txn_type = 'charge' and p.channel = 'counter'
+      and p.paid_at >= cast($since as timestamp)
 ),
 
 counter_first as materialized (
     select ref1, arg_min(amount_thb, paid_at) as amount_thb,
         arg_min(counter_branch_code, paid_at) as branch_code
     from lake.fct_counter_payment
+    where ref1 in (select order_id from counter_txn)
     group by ref1
 ),
 
@@ -202,8 +218,16 @@ counter_orphan as (
         'orphan_settlement', 'counter', c.bank_code || ':' || c.bank_ref, null,
         c.counter_branch_code, c.amount_thb, cast(c.paid_at as date), cast(c.paid_at as date),
         'Ref1 ' || c.ref1 || ' is no order'
-    from lake.fct_counter_payment c
-    left join orders o on o.order_id = c.ref1
+    from (
+        select * from lake.fct_counter_payment where paid_at >= cast($since as timestamp)
+    ) c
+    left join (
+        select order_id from lake.fct_order
+        where order_id in (
+            select ref1 from lake.fct_counter_payment
+            where paid_at >= cast($since as timestamp)
+        )
+    ) o on o.order_id = c.ref1
     where o.order_id is null
 ),
 
@@ -216,6 +240,7 @@ bill_day as (
     from lake.fct_counter_payment c
     join bd b on b.date_day = cast(c.paid_at as date)
     join business_seq v on v.business_day_seq = b.roll_seq + $counter_lag_days
+    where v.date_day >= $since
     group by c.bank_code, cast(c.paid_at as date)
 ),
 
@@ -227,7 +252,7 @@ cod_delivered as materialized (
     from lake.fct_shipment s
     join bd b on b.date_day = cast(s.delivered_at as date)
     left join business_seq d on d.business_day_seq = b.roll_seq + $cod_limit_days
-    where s.is_cod and s.delivered_at is not null
+    where s.is_cod and s.delivered_at >= cast($since as timestamp)
 ),
 
 cod_not_remitted as (
@@ -235,7 +260,10 @@ cod_not_remitted as (
         'cod_not_remitted', 'cod', d.tracking_no, d.order_id, d.dest_branch_code,
         d.cod_amount_thb, d.delivered_on, d.due_on, 'due by ' || cast(d.due_on as varchar)
     from cod_delivered d
-    left join lake.fct_cod_remittance r using (tracking_no)
+    left join (
+        select tracking_no from lake.fct_cod_remittance
+        where tracking_no in (select tracking_no from cod_delivered)
+    ) r using (tracking_no)
     where r.tracking_no is null and d.due_on < $as_of
 ),
 
@@ -246,7 +274,10 @@ cod_amount as (
         'collected ' || cast(d.cod_amount_thb as varchar) || ', remitted '
             || cast(r.amount_thb as varchar)
     from cod_delivered d
-    join lake.fct_cod_remittance r using (tracking_no)
+    join (
+        select * from lake.fct_cod_remittance
+        where tracking_no in (select tracking_no from cod_delivered)
+    ) r using (tracking_no)
     where abs(r.amount_thb - d.cod_amount_thb)
         > greatest($tol_thb, $tol_pct / 100 * d.cod_amount_thb)
 ),
@@ -256,8 +287,16 @@ cod_orphan as (
         'orphan_settlement', 'cod', r.tracking_no, null, r.branch_code, r.amount_thb,
         cast(r.remitted_at as date), cast(r.remitted_at as date),
         'no COD shipment ' || r.tracking_no
-    from lake.fct_cod_remittance r
-    left join lake.fct_shipment s on s.tracking_no = r.tracking_no and s.is_cod
+    from (
+        select * from lake.fct_cod_remittance where remitted_at >= cast($since as timestamp)
+    ) r
+    left join (
+        select tracking_no from lake.fct_shipment
+        where is_cod and tracking_no in (
+            select tracking_no from lake.fct_cod_remittance
+            where remitted_at >= cast($since as timestamp)
+        )
+    ) s on s.tracking_no = r.tracking_no
     where s.tracking_no is null
 ),
 
@@ -268,7 +307,12 @@ deposit as (
         sum(amount_thb) as expected_thb,
         any_value(branch_code) as branch_code
     from lake.fct_cod_remittance
+    where deposit_ref in (
+        select deposit_ref from lake.fct_cod_remittance
+        where remitted_at >= cast($since as timestamp)
+    )
     group by deposit_ref
+    having cast(min(remitted_at) as date) >= $since
 ),
 
 -- ------------------------------------------------------------------ bank credits
@@ -284,6 +328,7 @@ expected_credit as (
 credit_by_ref as materialized (
     select reference, sum(amount_thb) as credited_thb, min(value_on) as value_on
     from lake.fct_bank_credit
+    where reference in (select reference from expected_credit)
     group by reference
 ),
 
@@ -315,25 +360,62 @@ credit_amount as (
         > greatest($tol_thb, $tol_pct / 100 * e.expected_thb)
 ),
 
+credit_scope as (
+    select * from lake.fct_bank_credit where value_on >= $since
+),
+
+-- every reference a credit may carry (whatever its day), among the credits of the scope
+expected_any as (
+    select settlement_batch_id as reference
+    from lake.fct_settlement
+    where settlement_batch_id in (select reference from credit_scope)
+    group by settlement_batch_id
+    having sum(net_thb + coalesce(withholding_thb, 0)) > 0
+    union
+    select 'BILL-' || c.bank_code || '-' || strftime(cast(c.paid_at as date), '%Y%m%d')
+    from lake.fct_counter_payment c
+    join bd b on b.date_day = cast(c.paid_at as date)
+    join business_seq v on v.business_day_seq = b.roll_seq + $counter_lag_days
+    union
+    select deposit_ref
+    from lake.fct_cod_remittance
+    where deposit_ref in (select reference from credit_scope)
+),
+
 orphan_credit as (
     select
         'orphan_credit', 'bank', c.bank_txn_id, null, null, c.amount_thb, c.value_on,
         c.value_on, coalesce(c.reference, '') || ' ' || coalesce(c.description, '')
-    from lake.fct_bank_credit c
-    left join expected_credit e on e.reference = c.reference
+    from credit_scope c
+    left join expected_any e on e.reference = c.reference
     where e.reference is null
 ),
 
 -- ------------------------------------------------------------------ across rails
+-- the orders collected on or after $since: a duplicate's first collection may be one
+collected_since as (
+    select order_id from lake.fct_payment
+    where status = 'success' and txn_type = 'charge' and channel not in ('counter', 'cod')
+      and paid_at >= cast($since as timestamp)
+    union
+    select ref1 from lake.fct_counter_payment where paid_at >= cast($since as timestamp)
+    union
+    select order_id from lake.fct_shipment
+    where is_cod and delivered_at >= cast($since as timestamp)
+),
+
 collection as materialized (
     select order_id, amount_thb, paid_at as collected_at, 'gateway' as rail
     from lake.fct_payment
     where status = 'success' and txn_type = 'charge' and channel not in ('counter', 'cod')
+      and order_id in (select order_id from collected_since)
     union all
     select ref1, amount_thb, paid_at, 'counter' from lake.fct_counter_payment
+    where ref1 in (select order_id from collected_since)
     union all
     select order_id, cod_amount_thb, delivered_at, 'cod' from lake.fct_shipment
     where is_cod and delivered_at is not null
+      and order_id in (select order_id from collected_since)
 ),
 
 duplicate as (
@@ -343,25 +425,41 @@ duplicate as (
         sum(c.amount_thb) - max(c.amount_thb), cast(min(c.collected_at) as date),
         cast(max(c.collected_at) as date), cast(count(*) as varchar) || ' payments'
     from collection c
-    join orders o using (order_id)
+    where c.order_id in (
+        select order_id from lake.fct_order
+        where order_id in (select order_id from collected_since)
+    )
     group by c.order_id
-    having count(*) > 1
+    having count(*) > 1 and min(c.collected_at) >= cast($since as timestamp)
 ),
 
+refund as (
+    select transaction_id, order_id, amount_thb, paid_at
+    from lake.fct_payment
+    where txn_type = 'refund' and status = 'success'
+      and paid_at >= cast($since as timestamp)
+),
+
+-- every way the refunds' orders were paid: a charge or COD in the gateway log, a counter
+-- bill payment, a delivered COD parcel
 charged as (
-    select distinct order_id from lake.fct_payment
+    select order_id from lake.fct_payment
     where status = 'success' and txn_type in ('charge', 'cod')
+      and order_id in (select order_id from refund)
     union
-    select order_id from collection
+    select ref1 from lake.fct_counter_payment where ref1 in (select order_id from refund)
+    union
+    select order_id from lake.fct_shipment
+    where is_cod and delivered_at is not null and order_id in (select order_id from refund)
 ),
 
 refund_orphan as (
     select
         'refund_without_charge', 'gateway', p.transaction_id, p.order_id, null, p.amount_thb,
         cast(p.paid_at as date), cast(p.paid_at as date), 'refund of an order never paid'
-    from lake.fct_payment p
+    from refund p
     left join charged c using (order_id)
-    where p.txn_type = 'refund' and p.status = 'success' and c.order_id is null
+    where c.order_id is null
 ),
 
 chargeback as (
@@ -370,6 +468,7 @@ chargeback as (
         cast(paid_at as date), cast(paid_at as date), 'buyer disputed the charge'
     from lake.fct_payment
     where txn_type = 'chargeback' and status = 'success'
+      and paid_at >= cast($since as timestamp)
 ),
 
 all_breaks as (
@@ -401,6 +500,13 @@ duplicate_rail as (
     group by c.order_id
 ),
 
+order_info as (
+    select o.order_id, o.seller_id, s.province_code
+    from lake.fct_order o
+    left join seller s using (seller_id)
+    where o.order_id in (select order_id from all_breaks)
+),
+
 final as (
     select
         b.break_class || ':' || b.ref as break_key,
@@ -420,7 +526,7 @@ final as (
         b.due_on,
         b.detail
     from all_breaks b
-    left join orders o using (order_id)
+    left join order_info o using (order_id)
     left join duplicate_rail r on b.break_class = 'duplicate_payment' and r.order_id = b.ref
 )
 

@@ -3,10 +3,14 @@
 -- and the payout that paid it (the lake's payout whose period holds the order's release
 -- day: delivery plus the return window of that payout's schedule).
 -- grain: one row per order of $seller_id (newest first, at most 500). key: order_id
+-- The order ids run with time, so the orders' id range ($lo_order_id, $hi_order_id: the
+-- first and last of those orders, found first) narrows every scan keyed by order id to
+-- the files of those months.
 with orders as (
     select order_id, ordered_at, status, payment_channel, total_thb
     from lake.fct_order
     where seller_id = $seller_id
+      and order_id between $lo_order_id and $hi_order_id
     order by ordered_at desc
     limit 500
 ),
@@ -16,6 +20,7 @@ pay as (
         max(p.paid_at) as paid_at, any_value(p.gateway) as gateway
     from lake.fct_payment p join orders o using (order_id)
     where p.status = 'success' and p.txn_type in ('charge', 'cod')
+      and p.order_id between $lo_order_id and $hi_order_id
     group by p.order_id
 ),
 
@@ -31,21 +36,28 @@ counter as (
         'BILL-' || any_value(c.bank_code) || '-' || strftime(cast(min(c.paid_at) as date), '%Y%m%d')
             as reference
     from lake.fct_counter_payment c join orders o on o.order_id = c.ref1
+    where c.ref1 between $lo_order_id and $hi_order_id
     group by c.ref1
+),
+
+ship as materialized (
+    select s.order_id, s.tracking_no, s.delivered_at
+    from lake.fct_shipment s
+    join orders o using (order_id)
+    where s.order_id between $lo_order_id and $hi_order_id
 ),
 
 cod as (
     select s.order_id, any_value(r.deposit_ref) as reference, sum(r.amount_thb) as remitted_thb
-    from lake.fct_shipment s
-    join orders o using (order_id)
+    from ship s
     join lake.fct_cod_remittance r using (tracking_no)
     group by s.order_id
 ),
 
 delivered as (
-    select s.order_id, min(cast(s.delivered_at as date)) as delivered_on
-    from lake.fct_shipment s join orders o using (order_id)
-    group by s.order_id
+    select order_id, min(cast(delivered_at as date)) as delivered_on
+    from ship
+    group by order_id
 ),
 
 trail as (
@@ -70,7 +82,10 @@ select
     po.paid_at as payout_paid_at
 from trail t
 left join (
-    select reference, min(value_on) as value_on from lake.fct_bank_credit group by reference
+    select reference, min(value_on) as value_on
+    from lake.fct_bank_credit
+    where reference in (select credit_reference from trail)
+    group by reference
 ) k on k.reference = t.credit_reference
 left join lake.fct_payout po
     on po.seller_id = $seller_id

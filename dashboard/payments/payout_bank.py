@@ -1,0 +1,129 @@
+"""The bank side of seller payouts: the bulk-transfer file a payout run produces (a
+header, one line per transfer, a trailer with the count and total; stored with the run and
+never produced twice) and the payouts the bank returned (the payout_returns feed), which
+put the money back on the seller with a ``bank_returned`` hold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import duckdb
+from sqlalchemy import select, update
+
+from dashboard.errors import NotFound
+from dashboard.identity import audit, authz
+from dashboard.identity.user import User
+from dashboard.onboarding.store import now
+from warehouse import ops
+from warehouse.ops_schema_payments import pay_hold, pay_payout, pay_payout_run
+from warehouse.settings import Settings, load_settings
+
+PROGRAMME_ACCOUNT = "0011223344"
+
+
+def officer(actor: User | None, settings: Settings) -> User:
+    """Payouts are payments officers' and admins' work."""
+    return authz.require_role(actor, "payments_officer", "admin", settings=settings)
+
+
+def bank_file_text(run_id: int, day: dt.date, payouts: list[dict]) -> str:
+    """A bulk-transfer CSV: a header line, one line per transfer, a trailer with the count
+    and total (the bank checks them before it pays anything)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["H", PROGRAMME_ACCOUNT, f"POSTMART-RUN-{run_id:06d}", day.strftime("%Y%m%d")])
+    total = Decimal(0)
+    for p in payouts:
+        w.writerow(
+            [
+                "D",
+                p["payout_id"],
+                p["bank_code"],
+                p["bank_account_no"],
+                f"{p['net_thb']:.2f}",
+                p["seller_id"],
+            ]
+        )
+        total += p["net_thb"]
+    w.writerow(["T", len(payouts), f"{total:.2f}"])
+    return buf.getvalue()
+
+
+def bank_file(
+    actor: User | None, run_id: int, *, settings: Settings | None = None
+) -> tuple[str, bytes]:
+    """(file name, bytes) of a run's bank file: the stored file, the same every time."""
+    settings = settings or load_settings()
+    officer(actor, settings)
+    with ops.read(ops.engine(settings)) as conn:
+        row = conn.execute(
+            select(pay_payout_run.c.file_name, pay_payout_run.c.file_text).where(
+                pay_payout_run.c.run_id == run_id
+            )
+        ).first()
+    if row is None:
+        raise NotFound("payments.payout.missing_run", run_id=run_id)
+    return row.file_name, row.file_text.encode("utf-8")
+
+
+def apply_returns(
+    actor: User | None, con: duckdb.DuckDBPyConnection, *, settings: Settings | None = None
+) -> int:
+    """Payouts the bank returned (the payout_returns feed): marked returned, and the money
+    put back on the seller with a ``bank_returned`` hold. Idempotent; returns how many."""
+    settings = settings or load_settings()
+    user = officer(actor, settings)
+    returned = con.execute(
+        "select payout_id, amount_thb, reason_code from lake.fct_payout_return"
+    ).fetchall()
+    if not returned:
+        return 0
+    done = 0
+    with ops.write(ops.engine(settings)) as conn:
+        known = set(
+            conn.execute(
+                select(pay_hold.c.payout_id).where(pay_hold.c.payout_id.is_not(None))
+            ).scalars()
+        )
+        for payout_id, amount, reason in returned:
+            if payout_id in known:
+                continue
+            ours = (
+                conn.execute(select(pay_payout).where(pay_payout.c.payout_id == payout_id))
+                .mappings()
+                .first()
+            )
+            if ours is None:
+                seller = con.execute(
+                    "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
+                ).fetchone()
+                if seller is None:
+                    continue
+                seller_id = seller[0]
+            else:
+                seller_id = ours["seller_id"]
+                conn.execute(
+                    update(pay_payout)
+                    .where(pay_payout.c.payout_id == payout_id)
+                    .values(status="returned")
+                )
+            values = {
+                "seller_id": seller_id,
+                "reason_code": "bank_returned",
+                "note": reason,
+                "payout_id": payout_id,
+                "amount_thb": amount,
+                "created_by_name": "bank",
+                "created_at": now(),
+            }
+            hold_id = conn.execute(
+                pay_hold.insert().values(**values).returning(pay_hold.c.hold_id)
+            ).scalar_one()
+            audit.AuditTrail(conn, user, None).add(
+                "payments.hold.bank_return", "pay_hold", str(hold_id), None, values
+            )
+            done += 1
+    return done
