@@ -136,11 +136,18 @@ def test_an_incremental_run_after_new_files_equals_a_full_run(
     # (the files reconciliation and the marts read; applications, listings, order items,
     # the branch master and the tracking-API copies of the same events are left out: time)
     skip = ("applications", "listings", "order_items", "branch_master", "track_")
-    files = [f for f in sorted((lake.inbox_dir / "demo").glob("*")) if not f.name.startswith(skip)]
+    files = [
+        f
+        for f in sorted((lake.inbox_dir / "demo").glob("*"))
+        if not f.name.startswith((*skip, "."))  # not the demo's manifests
+    ]
     loaded = load_files([*files, extra], settings=lake)
-    assert {"payments", "settlements", "counter_payments"} <= {
-        r.feed for r in loaded if r.status == "loaded"
-    }
+    # Every file loads. Which rails have a file depends on the held-back day (a bank sends
+    # no counter file for a day without counter payments, e.g. a holiday on the tiny demo).
+    assert [r.status for r in loaded] == ["loaded"] * len(loaded), [
+        (r.file, r.message) for r in loaded if r.status != "loaded"
+    ]
+    assert {"payments", "settlements"} <= {r.feed for r in loaded}
     # The loads refreshed the pages' marts day by day: the figures are the direct ones, and
     # the marts are what a full rebuild makes.
     assert assert_marts_match(lake) > 100
