@@ -40,26 +40,103 @@ def _all_tracking_nos(con: duckdb.DuckDBPyConnection) -> pl.Series:
     ).pl()["tracking_no"]
 
 
-def compute(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> pl.DataFrame:
-    """The fct_shipment rows of ``tracking_nos`` (None: every shipment and label) as they
-    follow from the labels and events now in the lake; nothing is written."""
-    touched = _all_tracking_nos(con) if tracking_nos is None else tracking_nos
-    con.register("_touched", touched.cast(pl.Utf8).unique().to_frame("tracking_no").to_arrow())
+_EVENTS = (
+    "select tracking_no, status_code, event_at, location, branch_code, delivery_status "
+    "from fct_tracking_event"
+)
+
+
+def _events_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> pl.DataFrame:
+    """Every event of the ``touched`` tracking numbers: one pass over fct_tracking_event,
+    shared by the state and the mail-centre stays."""
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        return con.execute(
+            f"{_EVENTS} where tracking_no in (select tracking_no from _t)"  # noqa: S608
+        ).pl()
+    finally:
+        con.unregister("_t")
+
+
+def _compute(con: duckdb.DuckDBPyConnection, touched: pl.Series, events: object) -> pl.DataFrame:
+    con.register("_touched", touched.to_frame("tracking_no").to_arrow())
+    con.register("_events", events)
     _register_codes(con)
     try:
         return con.execute(sql_text("logistics/shipment_state")).pl()
     finally:
-        for name in ("_touched", "_status_of", "_money"):
+        for name in ("_touched", "_events", "_status_of", "_money"):
             con.unregister(name)
+
+
+def _touched_and_events(
+    con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None
+) -> tuple[pl.Series, object]:
+    if tracking_nos is None:
+        # Everything: the events are read where they lie, never all in memory at once.
+        return _all_tracking_nos(con), con.sql(_EVENTS)
+    touched = tracking_nos.cast(pl.Utf8).unique()
+    return touched, _events_of(con, touched).to_arrow()
+
+
+def compute(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> pl.DataFrame:
+    """The fct_shipment rows of ``tracking_nos`` (None: every shipment and label) as they
+    follow from the labels and events now in the lake; nothing is written."""
+    return _compute(con, *_touched_and_events(con, tracking_nos))
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everything: bool) -> None:
+    """Replace ``table``'s rows of the shipments in _shipments by ``statement``'s rows."""
+    if everything:
+        con.execute(f"delete from {table}")  # noqa: S608
+    else:
+        con.execute(
+            f"delete from {table} where tracking_no in (select tracking_no from _shipments)"  # noqa: S608
+        )
+    con.execute(f"insert into {table} by name {sql_text(statement)}")  # noqa: S608
+
+
+def write_timing(
+    con: duckdb.DuckDBPyConnection, shipments: object | None = None, events: object | None = None
+) -> None:
+    """Rewrite the timing marts (mart_shipment_timing, and mart_mail_centre_stay when
+    ``events`` is given) for the fct_shipment rows in ``shipments`` (None: all of
+    fct_shipment, every event), in the caller's transaction."""
+    everything = shipments is None
+    con.register("_shipments", con.sql("select * from fct_shipment") if everything else shipments)
+    try:
+        _replace(con, "mart_shipment_timing", "logistics/shipment_timing", everything)
+        if events is not None or everything:
+            con.register("_events", con.sql(_EVENTS) if events is None else events)
+            try:
+                _replace(con, "mart_mail_centre_stay", "logistics/mail_centre_stays", everything)
+            finally:
+                con.unregister("_events")
+    finally:
+        con.unregister("_shipments")
+
+
+def refresh_timing(con: duckdb.DuckDBPyConnection) -> None:
+    """mart_shipment_timing rewritten for every shipment: after the working days changed
+    (a holiday_overrides load, ``postmart logistics holidays``). Stays do not depend on
+    the calendar."""
+    con.register("_shipments", con.sql("select * from fct_shipment"))
+    try:
+        _replace(con, "mart_shipment_timing", "logistics/shipment_timing", True)
+    finally:
+        con.unregister("_shipments")
 
 
 def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> int:
     """Replace the fct_shipment rows of ``tracking_nos`` (None: all) by their recomputed
-    state; returns how many rows were written. Runs in the caller's transaction."""
-    rows = compute(con, tracking_nos)
+    state, and their timing mart rows; returns how many rows were written. Runs in the
+    caller's transaction."""
+    touched, events = _touched_and_events(con, tracking_nos)
+    rows = _compute(con, touched, events)
     if rows.is_empty():
         return 0
-    con.register("_state", rows.to_arrow())
+    state = rows.to_arrow()
+    con.register("_state", state)
     try:
         con.execute(
             "delete from fct_shipment where tracking_no in (select tracking_no from _state)"
@@ -67,10 +144,21 @@ def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> i
         con.execute("insert into fct_shipment by name select * from _state")
     finally:
         con.unregister("_state")
+    if tracking_nos is None:
+        write_timing(con)
+    else:
+        write_timing(con, state, events)
     return rows.height
 
 
+# The feeds whose loads change the working days: every shipment's timing follows.
+CALENDAR_FEEDS = frozenset({"holiday_overrides"})
+
+
 def after_merge(con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame) -> None:
-    """The loader's hook: a shipments or tracking file refreshes the shipments it names."""
+    """The loader's hook: a shipments or tracking file refreshes the shipments it names, a
+    holiday file every shipment's timing."""
     if feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
         refresh(con, good["tracking_no"])
+    elif feed_name in CALENDAR_FEEDS and good.height:
+        refresh_timing(con)

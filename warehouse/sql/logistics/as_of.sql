@@ -1,3 +1,10 @@
 -- The logistics "now": the newest event any shipment has (the demo ends today, a real
--- feed may end days earlier). grain: one row.
-select max(last_event_at) as as_of from fct_shipment
+-- feed may end days earlier), and its working day (mart_working_day.wd_index): a shipment
+-- is overdue when that is past its due_wd. grain: one row.
+with newest as (
+    select max(last_event_at) as as_of from mart_shipment_timing
+)
+
+select newest.as_of, mart_working_day.wd_index as as_of_wd
+from newest
+left join mart_working_day on mart_working_day.date_day = cast(newest.as_of as date)

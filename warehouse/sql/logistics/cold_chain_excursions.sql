@@ -5,13 +5,13 @@
 -- range (or at its last reading when none follows); it is an excursion when it lasts at
 -- least $min_minutes. grain: one row per monitored shipment (it has readings).
 with scoped as (
-    select fct_shipment.*
-    from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
-      and fct_shipment.cold_chain_class in ('chilled', 'frozen')
-      and ($service is null or fct_shipment.service_code = $service)
-      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
+    select mart_shipment_timing.*
+    from mart_shipment_timing
+    where mart_shipment_timing.accepted_at >= $start
+      and mart_shipment_timing.accepted_at < $end
+      and mart_shipment_timing.cold_chain_class in ('chilled', 'frozen')
+      and ($service is null or mart_shipment_timing.service_code = $service)
+      and ($national or mart_shipment_timing.origin_branch_code in (select unnest($branches)))
 ),
 
 readings as (
