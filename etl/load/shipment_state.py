@@ -94,6 +94,11 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everyth
             f"delete from {table} where tracking_no in (select tracking_no from _shipments)"  # noqa: S608
         )
     con.execute(f"insert into {table} by name {sql_text(statement)}")  # noqa: S608
+    if table == "mart_shipment_timing":
+        con.execute("delete from mart_logistics_now")
+        con.execute(
+            "insert into mart_logistics_now select max(last_event_at) from mart_shipment_timing"
+        )
 
 
 def write_timing(

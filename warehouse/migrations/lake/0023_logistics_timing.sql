@@ -60,3 +60,9 @@ create table if not exists mart_mail_centre_stay (
     arrived_at timestamp,
     hours double                    -- arrival to the next departure
 );
+
+-- grain: one row: the logistics "now", the newest event any shipment has
+-- (max(mart_shipment_timing.last_event_at)), rewritten with the timing marts
+create table if not exists mart_logistics_now (
+    as_of timestamp                 -- key: the one row
+);

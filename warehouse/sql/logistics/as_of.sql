@@ -1,8 +1,9 @@
--- The logistics "now": the newest event any shipment has (the demo ends today, a real
--- feed may end days earlier), and its working day (mart_working_day.wd_index): a shipment
--- is overdue when that is past its due_wd. grain: one row.
+-- The logistics "now": the newest event any shipment has (mart_logistics_now, kept with
+-- the timing marts; the demo ends today, a real feed may end days earlier), and its
+-- working day (mart_working_day.wd_index): a shipment is overdue when that is past its
+-- due_wd. grain: one row.
 with newest as (
-    select max(last_event_at) as as_of from mart_shipment_timing
+    select max(as_of) as as_of from mart_logistics_now
 )
 
 select newest.as_of, mart_working_day.wd_index as as_of_wd
