@@ -11,6 +11,8 @@ recompute (``refresh(con, None)``) run the same statement, so they always agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
@@ -40,10 +42,15 @@ def _all_tracking_nos(con: duckdb.DuckDBPyConnection) -> pl.Series:
     ).pl()["tracking_no"]
 
 
-_EVENTS = (
-    "select tracking_no, status_code, event_at, location, branch_code, delivery_status "
-    "from fct_tracking_event"
+_EVENT_COLUMNS = (
+    "tracking_no",
+    "status_code",
+    "event_at",
+    "location",
+    "branch_code",
+    "delivery_status",
 )
+_EVENTS = f"select {', '.join(_EVENT_COLUMNS)} from fct_tracking_event"  # noqa: S608
 
 
 def _events_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> pl.DataFrame:
@@ -101,12 +108,33 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everyth
         )
 
 
+_READINGS = "select tracking_no, read_at, temperature_c from fct_cold_chain_reading"
+
+
+def _readings_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> object:
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        return (
+            con.execute(
+                f"{_READINGS} where tracking_no in (select tracking_no from _t)"  # noqa: S608
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+
+
 def write_timing(
-    con: duckdb.DuckDBPyConnection, shipments: object | None = None, events: object | None = None
+    con: duckdb.DuckDBPyConnection,
+    shipments: object | None = None,
+    events: object | None = None,
+    readings: object | None = None,
 ) -> None:
-    """Rewrite the timing marts (mart_shipment_timing, and mart_mail_centre_stay when
-    ``events`` is given) for the fct_shipment rows in ``shipments`` (None: all of
-    fct_shipment, every event), in the caller's transaction."""
+    """Rewrite the timing marts for the fct_shipment rows in ``shipments`` (None: all of
+    fct_shipment with every event and reading): mart_shipment_timing; with ``events`` (all
+    the events of those shipments) mart_mail_centre_stay; with ``readings`` (all their
+    cold-chain readings) mart_cold_chain_shipment. In the caller's transaction."""
     everything = shipments is None
     con.register("_shipments", con.sql("select * from fct_shipment") if everything else shipments)
     try:
@@ -117,8 +145,37 @@ def write_timing(
                 _replace(con, "mart_mail_centre_stay", "logistics/mail_centre_stays", everything)
             finally:
                 con.unregister("_events")
+        if readings is not None or everything:
+            con.register("_readings", con.sql(_READINGS) if readings is None else readings)
+            try:
+                _replace(con, "mart_cold_chain_shipment", "logistics/cold_chain_runs", everything)
+            finally:
+                con.unregister("_readings")
     finally:
         con.unregister("_shipments")
+
+
+def refresh_cold_chain(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series) -> None:
+    """mart_cold_chain_shipment rewritten for ``tracking_nos``: after a readings load."""
+    touched = tracking_nos.cast(pl.Utf8).unique()
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        shipments = (
+            con.execute(
+                "select * from fct_shipment where tracking_no in (select tracking_no from _t)"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+    con.register("_shipments", shipments)
+    con.register("_readings", _readings_of(con, touched))
+    try:
+        _replace(con, "mart_cold_chain_shipment", "logistics/cold_chain_runs", False)
+    finally:
+        con.unregister("_shipments")
+        con.unregister("_readings")
 
 
 def refresh_timing(con: duckdb.DuckDBPyConnection) -> None:
@@ -132,11 +189,22 @@ def refresh_timing(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_shipments")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> int:
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    tracking_nos: pl.Series | None,
+    *,
+    labels: bool = True,
+    events: object | None = None,
+) -> int:
     """Replace the fct_shipment rows of ``tracking_nos`` (None: all) by their recomputed
-    state, and their timing mart rows; returns how many rows were written. Runs in the
-    caller's transaction."""
-    touched, events = _touched_and_events(con, tracking_nos)
+    state, and their timing mart rows (their cold-chain row too when ``labels``: a label
+    may change the class; events never do); returns how many rows were written. Runs in
+    the caller's transaction. ``events``: every event of ``tracking_nos`` when the caller
+    has them already (Arrow)."""
+    if events is None:
+        touched, events = _touched_and_events(con, tracking_nos)
+    else:
+        touched = tracking_nos.cast(pl.Utf8).unique()
     rows = _compute(con, touched, events)
     if rows.is_empty():
         return 0
@@ -152,18 +220,88 @@ def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> i
     if tracking_nos is None:
         write_timing(con)
     else:
-        write_timing(con, state, events)
+        readings = _readings_of(con, touched) if labels else None
+        write_timing(con, state, events, readings)
     return rows.height
 
 
 # The feeds whose loads change the working days: every shipment's timing follows.
 CALENDAR_FEEDS = frozenset({"holiday_overrides"})
+LABEL_FEEDS = frozenset({"shipments"})
+READING_FEEDS = frozenset({"cold_chain_readings"})
+EVENT_FEEDS = frozenset({"tracking_api", "tracking_jsonl"})
+EVENT_KEY = ("tracking_no", "status_code", "event_at", "location")  # the tracking feeds' key
 
 
-def after_merge(con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame) -> None:
+@dataclass
+class Stored:
+    """The stored events of a tracking file's parcels, read once before the merge: the
+    loader finds the rows the file replaces among them, and the state is recomputed from
+    them and the file's rows, without reading fct_tracking_event again."""
+
+    relation: str  # registered on the connection, with rowid as _rowid
+    touched: pl.Series
+
+
+def before_merge(
+    con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame
+) -> Stored | None:
+    """The loader's hook before a file's rows are written (a tracking file only)."""
+    if feed_name not in EVENT_FEEDS or not good.height or "tracking_no" not in good.columns:
+        return None
+    touched = good["tracking_no"].cast(pl.Utf8).unique()
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        stored = (
+            con.execute(
+                "select rowid as _rowid, * from fct_tracking_event "
+                "where tracking_no in (select tracking_no from _t)"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+    con.register("_stored_events", stored)
+    return Stored("_stored_events", touched)
+
+
+def _events_after(con: duckdb.DuckDBPyConnection, stored: Stored, written: object) -> object:
+    """The touched parcels' events as the merge left them: the stored ones no file row
+    replaced (same key), and the file's rows."""
+    cols = ", ".join(_EVENT_COLUMNS)
+    on = " and ".join(f"s.{k} is not distinct from w.{k}" for k in EVENT_KEY)
+    con.register("_written", written.to_arrow())
+    try:
+        return (
+            con.execute(
+                f"select {cols} from {stored.relation} s anti join _written w on ({on}) "  # noqa: S608
+                f"union all select {cols} from _written"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_written")
+
+
+def after_merge(
+    con: duckdb.DuckDBPyConnection,
+    feed_name: str,
+    good: pl.DataFrame,
+    stored: Stored | None = None,
+    written: object | None = None,
+) -> None:
     """The loader's hook: a shipments or tracking file refreshes the shipments it names, a
-    holiday file every shipment's timing."""
-    if feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
-        refresh(con, good["tracking_no"])
+    readings file their cold-chain rows, a holiday file every shipment's timing."""
+    if stored is not None:
+        try:
+            refresh(con, stored.touched, labels=False, events=_events_after(con, stored, written))
+        finally:
+            con.unregister(stored.relation)
+    elif feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
+        refresh(con, good["tracking_no"], labels=feed_name in LABEL_FEEDS)
+    elif feed_name in READING_FEEDS and good.height and "tracking_no" in good.columns:
+        refresh_cold_chain(con, good["tracking_no"])
     elif feed_name in CALENDAR_FEEDS and good.height:
         refresh_timing(con)

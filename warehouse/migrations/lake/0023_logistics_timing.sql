@@ -66,3 +66,16 @@ create table if not exists mart_mail_centre_stay (
 create table if not exists mart_logistics_now (
     as_of timestamp                 -- key: the one row
 );
+
+-- grain: one row per monitored cold-chain shipment: a chilled or frozen shipment
+-- (ref_cold_chain_range) with readings. run_minutes: each run of out-of-range readings,
+-- from its first reading to the next reading back in range (or its last reading when none
+-- follows), in minutes; an excursion is a run of at least the EXCURSION_MINUTES setting,
+-- counted when the page asks (warehouse/sql/logistics/cold_chain_runs.sql writes it)
+create table if not exists mart_cold_chain_shipment (
+    tracking_no varchar,            -- key
+    cold_chain_class varchar,
+    count_readings bigint,
+    minutes_out_of_range double,    -- all runs, whatever their length
+    run_minutes double[]
+);
