@@ -276,9 +276,14 @@ class CompactDeck(pdk.Deck):
 
     def to_json(self) -> str:
         if self._json is None:
-            text = json.dumps(
-                json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False
-            )
+            # pydeck serializes every attribute: ours stay out of the deck's JSON.
+            own = {k: self.__dict__.pop(k) for k in ("_raw", "_json")}
+            try:
+                text = json.dumps(
+                    json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False
+                )
+            finally:
+                self.__dict__.update(own)
             for name, raw in self._raw.items():
                 text = text.replace(json.dumps(_RAW + name), raw, 1)
             self._json = text

@@ -104,7 +104,8 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everyth
     if table == "mart_shipment_timing":
         con.execute("delete from mart_logistics_now")
         con.execute(
-            "insert into mart_logistics_now select max(last_event_at) from mart_shipment_timing"
+            "insert into mart_logistics_now select max(last_event_at) from mart_shipment_timing "
+            "having max(last_event_at) is not null"
         )
 
 
