@@ -104,8 +104,10 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everyth
     if table == "mart_shipment_timing":
         con.execute("delete from mart_logistics_now")
         con.execute(
-            "insert into mart_logistics_now select max(last_event_at) from mart_shipment_timing "
-            "having max(last_event_at) is not null"
+            "insert into mart_logistics_now "
+            "select n.as_of, d.wd_index from (select max(last_event_at) as as_of "
+            "from mart_shipment_timing having max(last_event_at) is not null) n "
+            "left join mart_working_day d on d.date_day = cast(n.as_of as date)"
         )
 
 

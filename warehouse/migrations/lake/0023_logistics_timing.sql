@@ -62,9 +62,11 @@ create table if not exists mart_mail_centre_stay (
 );
 
 -- grain: one row: the logistics "now", the newest event any shipment has
--- (max(mart_shipment_timing.last_event_at)), rewritten with the timing marts
+-- (max(mart_shipment_timing.last_event_at)) and its working day, rewritten with the
+-- timing marts (a holiday change rewrites them too)
 create table if not exists mart_logistics_now (
-    as_of timestamp                 -- key: the one row
+    as_of timestamp,                -- key: the one row
+    as_of_wd bigint                 -- mart_working_day.wd_index of its day
 );
 
 -- grain: one row per monitored cold-chain shipment: a chilled or frozen shipment
