@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import os
 import re
 import socket
@@ -389,6 +390,19 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {v for (v,) in con.execute("select version from schema_migrations").fetchall()}
 
 
+def _backfill(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A migration may come with ``<name>.py`` next to its SQL, defining ``backfill(con)``:
+    the rows an existing lake needs that the SQL alone cannot write (run in the migration's
+    transaction, after its SQL)."""
+    path = _MIGRATIONS_DIR / f"{name}.py"
+    if not path.exists():
+        return
+    spec = importlib.util.spec_from_file_location(f"_lake_migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.backfill(con)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply pending migrations, each in its own transaction; return what was applied."""
     done = applied_versions(con)
@@ -399,6 +413,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("begin")
         try:
             con.execute(sql)
+            _backfill(con, name)
             con.execute(
                 "insert into schema_migrations values (?, ?, current_localtimestamp())",
                 [version, name],

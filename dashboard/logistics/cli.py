@@ -7,12 +7,20 @@ import argparse
 
 
 def _cmd_holidays(args: argparse.Namespace) -> int:
+    from etl.load.shipment_state import refresh_timing
     from etl.reference import write_public_holidays
     from warehouse.lake import connect_writer
     from warehouse.settings import load_settings
 
     with connect_writer(load_settings()) as con:
         n = write_public_holidays(con)
+        con.execute("begin")
+        try:
+            refresh_timing(con)  # the working days changed: every shipment's due date
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     print(f"ref_public_holiday: {n} holidays (holidays package, Thai calendar)")
     return 0
 
@@ -30,7 +38,10 @@ def _cmd_recompute(args: argparse.Namespace) -> int:
         except Exception:
             con.execute("rollback")
             raise
-    print(f"fct_shipment: {n:,} shipments recomputed from their labels and events")
+    print(
+        f"fct_shipment: {n:,} shipments recomputed from their labels and events, with the "
+        "timing marts"
+    )
     return 0
 
 
@@ -59,7 +70,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = p.add_subparsers(dest="logistics_command", required=True)
     h = cmds.add_parser("holidays", help="Write the holidays package's Thai holidays.")
     h.set_defaults(func=_cmd_holidays)
-    r = cmds.add_parser("recompute", help="Recompute every shipment's state from its events.")
+    r = cmds.add_parser(
+        "recompute",
+        help="Recompute every shipment's state and the timing marts (after editing "
+        "ref_cold_chain_range or the holiday tables by hand).",
+    )
     r.set_defaults(func=_cmd_recompute)
     s = cmds.add_parser("summary", help="Delivery KPIs (national, or a region or branch).")
     s.add_argument("--start", help="first acceptance day, YYYY-MM-DD")

@@ -30,7 +30,9 @@ def figures(
     value) for ``user``'s branches; ``window`` is the home page's {"start", "end"}."""
     s = scope.resolve(user, con)
     end: dt.datetime = window["end"]
-    ctx = performance.Context(s, window["start"].date(), end.date(), end, None)
+    ctx = performance.Context(
+        s, window["start"].date(), end.date(), end, None, performance.working_day(con, end.date())
+    )
     params = ctx.params()
     # The home window is (start, end] in time, not whole days.
     params.update(start=window["start"], end=end)

@@ -54,47 +54,75 @@ class MapView:
 
 
 @functools.cache
-def _base_geojson() -> str:
-    """The simplified province boundaries, coordinates rounded, as JSON text (once)."""
-    collection = province_boundaries()
-    for feature in collection["features"]:
+def _base_features() -> tuple[tuple[str, str, str, str], ...]:
+    """(province_code, name_th, name_en, geometry as JSON text with rounded coordinates) of
+    the simplified province boundaries: serialized once, then only the small properties
+    change between views."""
+    out = []
+    for feature in province_boundaries()["features"]:
         geometry = feature["geometry"]
-        geometry["coordinates"] = [
-            [
-                [[round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)] for x, y in ring]
-                for ring in poly
-            ]
-            for poly in geometry["coordinates"]
-        ]
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-
-
-def _provinces_layer(values: dict[str, dict] | None, lang: str) -> pdk.Layer:
-    """The base layer; with ``values`` (province_code → on_time_rate, p50_hours, count) a
-    choropleth of the on-time rate."""
-    collection = json.loads(_base_geojson())
-    for feature in collection["features"]:
+        geometry = {
+            **geometry,
+            "coordinates": [
+                [
+                    [[round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)] for x, y in ring]
+                    for ring in poly
+                ]
+                for poly in geometry["coordinates"]
+            ],
+        }
         props = feature["properties"]
-        name = props["name_th"] if lang == "th" else props["name_en"]
-        v = (values or {}).get(props["province_code"])
-        rate = v["on_time_rate"] if v else None
-        props["fill"] = _rate_colour(rate) if values is not None else [235, 235, 235, 255]
-        props["tip"] = (
-            name
-            if v is None
-            else i18n.translate(
-                "logistics.map.province_tip",
-                lang,
-                name=name,
-                rate="–" if rate is None else f"{rate:.1f}",
-                count=v["count_shipments"],
-                hours="–" if v["p50_hours"] is None else f"{v['p50_hours']:.0f}",
+        out.append(
+            (
+                props["province_code"],
+                props["name_th"],
+                props["name_en"],
+                json.dumps(geometry, separators=(",", ":")),
             )
         )
-        del props["name_th"], props["name_en"]
-    return pdk.Layer(
+    return tuple(out)
+
+
+_RAW = "@@raw:"  # a layer's data given as JSON text, spliced in by CompactDeck.to_json
+
+
+def _provinces_layer(values: dict[str, dict] | None, lang: str) -> tuple[pdk.Layer, str]:
+    """The base layer; with ``values`` (province_code → on_time_rate, p50_hours, count) a
+    choropleth of the on-time rate. Returns the layer and its data as JSON text (a
+    GeoJSON FeatureCollection), which the deck splices in: the boundaries' coordinates
+    are serialized once per process, not on every view."""
+    features = []
+    for code, name_th, name_en, geometry in _base_features():
+        name = name_th if lang == "th" else name_en
+        v = (values or {}).get(code)
+        rate = v["on_time_rate"] if v else None
+        props = {
+            "province_code": code,
+            "fill": _rate_colour(rate) if values is not None else [235, 235, 235, 255],
+            "tip": (
+                name
+                if v is None
+                else i18n.translate(
+                    "logistics.map.province_tip",
+                    lang,
+                    name=name,
+                    rate="–" if rate is None else f"{rate:.1f}",
+                    count=v["count_shipments"],
+                    hours="–" if v["p50_hours"] is None else f"{v['p50_hours']:.0f}",
+                )
+            ),
+        }
+        features.append(
+            '{"type":"Feature","geometry":'
+            + geometry
+            + ',"properties":'
+            + json.dumps(props, separators=(",", ":"), ensure_ascii=False)
+            + "}"
+        )
+    raw = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    layer = pdk.Layer(
         "GeoJsonLayer",
-        collection,
+        _RAW + "provinces",
         id="provinces",
         stroked=True,
         filled=True,
@@ -103,6 +131,7 @@ def _provinces_layer(values: dict[str, dict] | None, lang: str) -> pdk.Layer:
         line_width_min_pixels=0.5,
         pickable=values is not None,
     )
+    return layer, raw
 
 
 def _rate_colour(rate: float | None) -> list[int]:
@@ -235,13 +264,38 @@ def _view_state(points: list[tuple[float, float]]) -> pdk.ViewState:
 
 class CompactDeck(pdk.Deck):
     """A deck whose JSON (what Streamlit sends) has no indentation: pydeck indents by two
-    spaces per level, which makes a boundary layer's coordinates several times bigger."""
+    spaces per level, which makes a boundary layer's coordinates several times bigger.
+    Layer data given as JSON text (``raw``: the placeholder's name → text) is spliced in
+    as it is; the JSON is made once per deck (the payload measure and Streamlit share it).
+    """
+
+    def __init__(self, *args: Any, raw: dict[str, str] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._raw = raw or {}
+        self._json: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+        if self._json is None:
+            # pydeck serializes every attribute: ours stay out of the deck's JSON.
+            own = {k: self.__dict__.pop(k) for k in ("_raw", "_json")}
+            try:
+                text = json.dumps(
+                    json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False
+                )
+            finally:
+                self.__dict__.update(own)
+            for name, raw in self._raw.items():
+                text = text.replace(json.dumps(_RAW + name), raw, 1)
+            self._json = text
+        return self._json
 
 
-def deck(layers: list[pdk.Layer], view_state: pdk.ViewState, basemap: str) -> pdk.Deck:
+def deck(
+    layers: list[pdk.Layer],
+    view_state: pdk.ViewState,
+    basemap: str,
+    raw: dict[str, str] | None = None,
+) -> pdk.Deck:
     """The deck: no basemap (offline) unless ``basemap`` is "carto"."""
     kw: dict[str, Any] = (
         {"map_provider": "carto", "map_style": CARTO_STYLE}
@@ -252,6 +306,7 @@ def deck(layers: list[pdk.Layer], view_state: pdk.ViewState, basemap: str) -> pd
         layers=layers,
         initial_view_state=view_state,
         tooltip={"text": "{tip}"},
+        raw=raw,
         **kw,
     )
 
@@ -289,9 +344,11 @@ def map_view(
                     named=True
                 )
             }
-            layers = [_provinces_layer(values, lang)]
+            base, raw = _provinces_layer(values, lang)
+            layers = [base]
         else:
-            layers = [_provinces_layer(None, lang)]
+            base, raw = _provinces_layer(None, lang)
+            layers = [base]
             if view == "branches":
                 layers.append(_branch_layer(cards, lang))
             elif view == "flows":
@@ -300,7 +357,7 @@ def map_view(
             else:
                 cells = query.run(c, "logistics/map_density", **ctx.params(cell=GRID_DEGREES))
                 layers.append(_density_layer(cells, lang))
-    d = deck(layers, _view_state(points), settings.basemap)
+    d = deck(layers, _view_state(points), settings.basemap, {"provinces": raw})
     return MapView(view, d, payload_bytes(d), [layer.id for layer in layers], BOUNDARY_ATTRIBUTION)
 
 

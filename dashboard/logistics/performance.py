@@ -97,7 +97,19 @@ def reading(
 
 def as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     """The newest tracking event in the lake: "now" for overdue items and the backlog."""
-    return query.run(con, "logistics/as_of")["as_of"][0]
+    return _now(con)[0]
+
+
+def _now(con: duckdb.DuckDBPyConnection) -> tuple[dt.datetime | None, int | None]:
+    """ "Now" and its working day (mart_working_day.wd_index)."""
+    row = query.run(con, "logistics/as_of").row(0)
+    return row[0], row[1]
+
+
+def working_day(con: duckdb.DuckDBPyConnection, day: dt.date) -> int | None:
+    """mart_working_day.wd_index of ``day`` (None outside dim_date)."""
+    days = query.run(con, "logistics/working_day", day=day)["wd_index"]
+    return days[0] if len(days) else None
 
 
 def period(f: Filters, end: dt.datetime | None) -> tuple[dt.date, dt.date]:
@@ -116,6 +128,7 @@ class Context:
     end: dt.date
     as_of: dt.datetime
     service: str | None
+    as_of_wd: int | None = None  # the working day of as_of: overdue when past due_wd
 
     def params(self, **extra: Any) -> dict:
         return {
@@ -123,6 +136,7 @@ class Context:
             "start": dt.datetime.combine(self.start, dt.time()),
             "end": dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time()),
             "as_of": self.as_of,
+            "as_of_wd": self.as_of_wd,
             "service": self.service,
             **extra,
         }
@@ -137,9 +151,12 @@ def context(
 ) -> Context:
     kw = {"viewers": viewers} if viewers is not None else {}
     s = scope.resolve(user, con, region=f.region, branch=f.branch, settings=settings, **kw)
-    now = as_of(con) or dt.datetime.now()
+    now, now_wd = _now(con)
+    if now is None:
+        now = dt.datetime.now()
+        now_wd = working_day(con, now.date())
     start, end = period(f, now)
-    return Context(s, start, end, now, f.service)
+    return Context(s, start, end, now, f.service, now_wd)
 
 
 def _with(

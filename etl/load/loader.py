@@ -162,8 +162,17 @@ def _conform_branches(
 
 
 def _merge(
-    con: duckdb.DuckDBPyConnection, feed: Feed, good: pl.DataFrame, constants: dict[str, str]
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    good: pl.DataFrame,
+    constants: dict[str, str],
+    existing: str | None = None,
+) -> pl.DataFrame:
+    """Insert ``good`` into the feed's table, a row with the key of a stored row replacing
+    it (every column from the file). ``existing``: a registered relation holding every
+    stored row that can share a key with ``good``, with its ``rowid`` as ``_rowid`` (the
+    logistics hook reads the tracking numbers' events once for the shipment state too):
+    then the table is not scanned here. Returns the rows as written."""
     columns = _table_columns(con, feed.table)
     select = []
     for name, dtype in columns:
@@ -174,39 +183,55 @@ def _merge(
         else:
             select.append(f"cast(null as {dtype}) as {quote_ident(name)}")
     params = [constants[name] for name, _ in columns if name in constants]
+    names = [quote_ident(n) for n, _ in columns]
+    con.register("_src", good.to_arrow())
+    try:
+        rows = con.execute(f"select {', '.join(select)} from _src", params).pl()  # noqa: S608
+    finally:
+        con.unregister("_src")
+    table = quote_ident(feed.table)
     on = " and ".join(
         f"t.{quote_ident(k)} is not distinct from s.{quote_ident(k)}" for k in feed.key
     )
-    names = [quote_ident(n) for n, _ in columns]
-    updates = ", ".join(f"{n} = s.{n}" for n in names if n.strip('"') not in feed.key)
-    con.register("_src", good.to_arrow())
+    con.register("_rows", rows.to_arrow())
     try:
+        if existing is not None:
+            # The stored rows a file row replaces, found among the few that can match.
+            matched = [
+                r[0]
+                for r in con.execute(
+                    f"select t._rowid from {existing} t semi join _rows s on ({on})"  # noqa: S608
+                ).fetchall()
+            ]
+            if matched:
+                con.execute(
+                    f"delete from {table} where rowid in (select unnest(?))",  # noqa: S608
+                    [matched],
+                )
+            con.execute(f"insert into {table} ({', '.join(names)}) select * from _rows")  # noqa: S608
+            return rows
         # Most files bring only new records: then a plain insert does, which is much
         # cheaper than MERGE. The probe joins on the keys that are never null.
         probe = " and ".join(
             f"t.{quote_ident(k)} = s.{quote_ident(k)}" for k in feed.key if feed.column(k).required
         )
         overlap = con.execute(
-            f"select exists (select 1 from _src s semi join {quote_ident(feed.table)} t "  # noqa: S608
-            f"on {probe})"
+            f"select exists (select 1 from _rows s semi join {table} t on {probe})"  # noqa: S608
         ).fetchone()[0]
         if not overlap:
-            con.execute(
-                f"insert into {quote_ident(feed.table)} ({', '.join(names)}) "  # noqa: S608
-                f"select {', '.join(select)} from _src",
-                params,
-            )
-            return
+            con.execute(f"insert into {table} ({', '.join(names)}) select * from _rows")  # noqa: S608
+            return rows
+        updates = ", ".join(f"{n} = s.{n}" for n in names if n.strip('"') not in feed.key)
         con.execute(
-            f"merge into {quote_ident(feed.table)} as t "  # noqa: S608
-            f"using (select {', '.join(select)} from _src) as s on ({on}) "
+            f"merge into {table} as t "  # noqa: S608
+            f"using _rows as s on ({on}) "
             f"when matched then update set {updates} "
             f"when not matched then insert ({', '.join(names)}) "
             f"values ({', '.join('s.' + n for n in names)})",
-            params,
         )
+        return rows
     finally:
-        con.unregister("_src")
+        con.unregister("_rows")
 
 
 def _ledger_row(con: duckdb.DuckDBPyConnection, sha: str) -> tuple | None:
@@ -278,8 +303,9 @@ def _load_one(
     try:
         if good.height:
             marts_since = payment_marts.since(con, feed.name, good)  # payments
-            _merge(con, feed, good, constants)
-            shipment_state.after_merge(con, feed.name, good)  # logistics
+            stored = shipment_state.before_merge(con, feed.name, good)  # logistics
+            written = _merge(con, feed, good, constants, stored.relation if stored else None)
+            shipment_state.after_merge(con, feed.name, good, stored, written)  # logistics
             impact_marts.after_merge(con, feed.name, good)  # impact
             payment_marts.after_merge(con, feed.name, good, marts_since)  # payments
         if q.height:

@@ -11,6 +11,8 @@ recompute (``refresh(con, None)``) run the same statement, so they always agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
@@ -40,26 +42,177 @@ def _all_tracking_nos(con: duckdb.DuckDBPyConnection) -> pl.Series:
     ).pl()["tracking_no"]
 
 
-def compute(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> pl.DataFrame:
-    """The fct_shipment rows of ``tracking_nos`` (None: every shipment and label) as they
-    follow from the labels and events now in the lake; nothing is written."""
-    touched = _all_tracking_nos(con) if tracking_nos is None else tracking_nos
-    con.register("_touched", touched.cast(pl.Utf8).unique().to_frame("tracking_no").to_arrow())
+_EVENT_COLUMNS = (
+    "tracking_no",
+    "status_code",
+    "event_at",
+    "location",
+    "branch_code",
+    "delivery_status",
+)
+_EVENTS = f"select {', '.join(_EVENT_COLUMNS)} from fct_tracking_event"  # noqa: S608
+
+
+def _events_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> pl.DataFrame:
+    """Every event of the ``touched`` tracking numbers: one pass over fct_tracking_event,
+    shared by the state and the mail-centre stays."""
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        return con.execute(
+            f"{_EVENTS} where tracking_no in (select tracking_no from _t)"  # noqa: S608
+        ).pl()
+    finally:
+        con.unregister("_t")
+
+
+def _compute(con: duckdb.DuckDBPyConnection, touched: pl.Series, events: object) -> pl.DataFrame:
+    con.register("_touched", touched.to_frame("tracking_no").to_arrow())
+    con.register("_events", events)
     _register_codes(con)
     try:
         return con.execute(sql_text("logistics/shipment_state")).pl()
     finally:
-        for name in ("_touched", "_status_of", "_money"):
+        for name in ("_touched", "_events", "_status_of", "_money"):
             con.unregister(name)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> int:
+def _touched_and_events(
+    con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None
+) -> tuple[pl.Series, object]:
+    if tracking_nos is None:
+        # Everything: the events are read where they lie, never all in memory at once.
+        return _all_tracking_nos(con), con.sql(_EVENTS)
+    touched = tracking_nos.cast(pl.Utf8).unique()
+    return touched, _events_of(con, touched).to_arrow()
+
+
+def compute(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> pl.DataFrame:
+    """The fct_shipment rows of ``tracking_nos`` (None: every shipment and label) as they
+    follow from the labels and events now in the lake; nothing is written."""
+    return _compute(con, *_touched_and_events(con, tracking_nos))
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everything: bool) -> None:
+    """Replace ``table``'s rows of the shipments in _shipments by ``statement``'s rows."""
+    if everything:
+        con.execute(f"delete from {table}")  # noqa: S608
+    else:
+        con.execute(
+            f"delete from {table} where tracking_no in (select tracking_no from _shipments)"  # noqa: S608
+        )
+    con.execute(f"insert into {table} by name {sql_text(statement)}")  # noqa: S608
+    if table == "mart_shipment_timing":
+        con.execute("delete from mart_logistics_now")
+        con.execute(
+            "insert into mart_logistics_now "
+            "select n.as_of, d.wd_index from (select max(last_event_at) as as_of "
+            "from mart_shipment_timing having max(last_event_at) is not null) n "
+            "left join mart_working_day d on d.date_day = cast(n.as_of as date)"
+        )
+
+
+_READINGS = "select tracking_no, read_at, temperature_c from fct_cold_chain_reading"
+
+
+def _readings_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> object:
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        return (
+            con.execute(
+                f"{_READINGS} where tracking_no in (select tracking_no from _t)"  # noqa: S608
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+
+
+def write_timing(
+    con: duckdb.DuckDBPyConnection,
+    shipments: object | None = None,
+    events: object | None = None,
+    readings: object | None = None,
+) -> None:
+    """Rewrite the timing marts for the fct_shipment rows in ``shipments`` (None: all of
+    fct_shipment with every event and reading): mart_shipment_timing; with ``events`` (all
+    the events of those shipments) mart_mail_centre_stay; with ``readings`` (all their
+    cold-chain readings) mart_cold_chain_shipment. In the caller's transaction."""
+    everything = shipments is None
+    con.register("_shipments", con.sql("select * from fct_shipment") if everything else shipments)
+    try:
+        _replace(con, "mart_shipment_timing", "logistics/shipment_timing", everything)
+        if events is not None or everything:
+            con.register("_events", con.sql(_EVENTS) if events is None else events)
+            try:
+                _replace(con, "mart_mail_centre_stay", "logistics/mail_centre_stays", everything)
+            finally:
+                con.unregister("_events")
+        if readings is not None or everything:
+            con.register("_readings", con.sql(_READINGS) if readings is None else readings)
+            try:
+                _replace(con, "mart_cold_chain_shipment", "logistics/cold_chain_runs", everything)
+            finally:
+                con.unregister("_readings")
+    finally:
+        con.unregister("_shipments")
+
+
+def refresh_cold_chain(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series) -> None:
+    """mart_cold_chain_shipment rewritten for ``tracking_nos``: after a readings load."""
+    touched = tracking_nos.cast(pl.Utf8).unique()
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        shipments = (
+            con.execute(
+                "select * from fct_shipment where tracking_no in (select tracking_no from _t)"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+    con.register("_shipments", shipments)
+    con.register("_readings", _readings_of(con, touched))
+    try:
+        _replace(con, "mart_cold_chain_shipment", "logistics/cold_chain_runs", False)
+    finally:
+        con.unregister("_shipments")
+        con.unregister("_readings")
+
+
+def refresh_timing(con: duckdb.DuckDBPyConnection) -> None:
+    """mart_shipment_timing rewritten for every shipment: after the working days changed
+    (a holiday_overrides load, ``postmart logistics holidays``). Stays do not depend on
+    the calendar."""
+    con.register("_shipments", con.sql("select * from fct_shipment"))
+    try:
+        _replace(con, "mart_shipment_timing", "logistics/shipment_timing", True)
+    finally:
+        con.unregister("_shipments")
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    tracking_nos: pl.Series | None,
+    *,
+    labels: bool = True,
+    events: object | None = None,
+) -> int:
     """Replace the fct_shipment rows of ``tracking_nos`` (None: all) by their recomputed
-    state; returns how many rows were written. Runs in the caller's transaction."""
-    rows = compute(con, tracking_nos)
+    state, and their timing mart rows (their cold-chain row too when ``labels``: a label
+    may change the class; events never do); returns how many rows were written. Runs in
+    the caller's transaction. ``events``: every event of ``tracking_nos`` when the caller
+    has them already (Arrow)."""
+    if events is None:
+        touched, events = _touched_and_events(con, tracking_nos)
+    else:
+        touched = tracking_nos.cast(pl.Utf8).unique()
+    rows = _compute(con, touched, events)
     if rows.is_empty():
         return 0
-    con.register("_state", rows.to_arrow())
+    state = rows.to_arrow()
+    con.register("_state", state)
     try:
         con.execute(
             "delete from fct_shipment where tracking_no in (select tracking_no from _state)"
@@ -67,10 +220,91 @@ def refresh(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> i
         con.execute("insert into fct_shipment by name select * from _state")
     finally:
         con.unregister("_state")
+    if tracking_nos is None:
+        write_timing(con)
+    else:
+        readings = _readings_of(con, touched) if labels else None
+        write_timing(con, state, events, readings)
     return rows.height
 
 
-def after_merge(con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame) -> None:
-    """The loader's hook: a shipments or tracking file refreshes the shipments it names."""
-    if feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
-        refresh(con, good["tracking_no"])
+# The feeds whose loads change the working days: every shipment's timing follows.
+CALENDAR_FEEDS = frozenset({"holiday_overrides"})
+LABEL_FEEDS = frozenset({"shipments"})
+READING_FEEDS = frozenset({"cold_chain_readings"})
+EVENT_FEEDS = frozenset({"tracking_api", "tracking_jsonl"})
+EVENT_KEY = ("tracking_no", "status_code", "event_at", "location")  # the tracking feeds' key
+
+
+@dataclass
+class Stored:
+    """The stored events of a tracking file's parcels, read once before the merge: the
+    loader finds the rows the file replaces among them, and the state is recomputed from
+    them and the file's rows, without reading fct_tracking_event again."""
+
+    relation: str  # registered on the connection, with rowid as _rowid
+    touched: pl.Series
+
+
+def before_merge(
+    con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame
+) -> Stored | None:
+    """The loader's hook before a file's rows are written (a tracking file only)."""
+    if feed_name not in EVENT_FEEDS or not good.height or "tracking_no" not in good.columns:
+        return None
+    touched = good["tracking_no"].cast(pl.Utf8).unique()
+    con.register("_t", touched.to_frame("tracking_no").to_arrow())
+    try:
+        stored = (
+            con.execute(
+                "select rowid as _rowid, * from fct_tracking_event "
+                "where tracking_no in (select tracking_no from _t)"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_t")
+    con.register("_stored_events", stored)
+    return Stored("_stored_events", touched)
+
+
+def _events_after(con: duckdb.DuckDBPyConnection, stored: Stored, written: object) -> object:
+    """The touched parcels' events as the merge left them: the stored ones no file row
+    replaced (same key), and the file's rows."""
+    cols = ", ".join(_EVENT_COLUMNS)
+    on = " and ".join(f"s.{k} is not distinct from w.{k}" for k in EVENT_KEY)
+    con.register("_written", written.to_arrow())
+    try:
+        return (
+            con.execute(
+                f"select {cols} from {stored.relation} s anti join _written w on ({on}) "  # noqa: S608
+                f"union all select {cols} from _written"
+            )
+            .pl()
+            .to_arrow()
+        )
+    finally:
+        con.unregister("_written")
+
+
+def after_merge(
+    con: duckdb.DuckDBPyConnection,
+    feed_name: str,
+    good: pl.DataFrame,
+    stored: Stored | None = None,
+    written: object | None = None,
+) -> None:
+    """The loader's hook: a shipments or tracking file refreshes the shipments it names, a
+    readings file their cold-chain rows, a holiday file every shipment's timing."""
+    if stored is not None:
+        try:
+            refresh(con, stored.touched, labels=False, events=_events_after(con, stored, written))
+        finally:
+            con.unregister(stored.relation)
+    elif feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
+        refresh(con, good["tracking_no"], labels=feed_name in LABEL_FEEDS)
+    elif feed_name in READING_FEEDS and good.height and "tracking_no" in good.columns:
+        refresh_cold_chain(con, good["tracking_no"])
+    elif feed_name in CALENDAR_FEEDS and good.height:
+        refresh_timing(con)

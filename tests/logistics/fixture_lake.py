@@ -7,6 +7,7 @@ import datetime as dt
 
 import polars as pl
 
+from etl.load import shipment_state
 from etl.reference import build_dim_date
 from etl.reference.thai_holidays import write_public_holidays
 from warehouse.lake import connect_writer
@@ -203,6 +204,8 @@ def build(settings: Settings, with_cabinet_day: bool = True) -> None:
         con.execute("delete from ref_holiday_override")
         if with_cabinet_day:
             add_cabinet_day(con)
+        # Written directly, as the demo does: the timing marts follow (every load does this).
+        shipment_state.write_timing(con)
 
 
 def add_cabinet_day(con) -> None:
@@ -210,6 +213,7 @@ def add_cabinet_day(con) -> None:
         "insert into ref_holiday_override values (?, true, ?, 'Cabinet day', 'test')",
         [CABINET_DAY, "วันหยุดพิเศษ"],
     )
+    shipment_state.refresh_timing(con)  # as a holiday_overrides load does
 
 
 def cold_readings() -> pl.DataFrame:

@@ -42,6 +42,9 @@ def test_each_view_has_its_layers_and_stays_under_the_payload_limit(
     spec = _spec(mv)
     assert spec.get("mapProvider") in (None, "") and not spec.get("mapStyle")  # offline
     assert "Natural Earth" in mv.attribution
+    # The boundaries are sent once, as the base layer's data, with every province.
+    assert mv.deck.to_json().count("FeatureCollection") == 1
+    assert len(spec["layers"][0]["data"]["features"]) == 77
 
 
 def test_branch_tooltips_follow_the_language(con, demo_settings: Settings) -> None:

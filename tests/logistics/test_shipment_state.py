@@ -11,9 +11,14 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from dashboard.identity.user import CLI_ACTOR
+from dashboard.logistics import performance as perf
+from dashboard.logistics import scorecards
 from etl.load import load_files, shipment_state
 from tests.logistics.helpers import Ev, label, labels_csv, place, s10, shipment, track_json
 from warehouse.lake import connect_reader, connect_writer
@@ -144,6 +149,7 @@ def test_events_without_a_label_are_listed_until_the_label_comes(story: Story) -
 
 _STORIES = (
     ("103", "201", "211", "206", "301", "501"),
+    ("103", "211", "201", "211", "201", "206", "301", "501"),  # two mail-centre stays
     ("103", "201", "206", "301", "401", "301", "501"),
     ("103", "201", "206", "301", "401", "203", "201", "206"),
     ("102", "201", "211"),
@@ -192,3 +198,45 @@ def test_incremental_loads_equal_a_full_recompute(lake: Settings, tmp_path: Path
     assert stored.height == 400
     assert_frame_equal(stored.select(full.columns), full, check_dtypes=False)
     assert set(stored["status"]) >= {"delivered", "returned", "unknown", "at_mail_centre"}
+    assert_marts_equal_a_full_recompute(lake)
+
+
+def _marts(con: duckdb.DuckDBPyConnection) -> list[pl.DataFrame]:
+    return [
+        con.execute("select * from mart_shipment_timing").pl().sort("tracking_no"),
+        con.execute("select * from mart_mail_centre_stay")
+        .pl()
+        .sort("tracking_no", "arrived_at", "location"),
+    ]
+
+
+def _figures(con: duckdb.DuckDBPyConnection) -> list:
+    f = perf.Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    return [
+        perf.summary(CLI_ACTOR, f, con=con).values,
+        perf.d_plus_k(CLI_ACTOR, f, con=con).to_dicts(),
+        perf.mail_centre_dwell(CLI_ACTOR, f, con=con).to_dicts(),
+        scorecards.late_list(CLI_ACTOR, f, con=con).to_dicts(),
+    ]
+
+
+def assert_marts_equal_a_full_recompute(lake: Settings) -> None:
+    """The timing marts as the loads left them (each recomputing only the shipments it
+    touched) are what one recompute over every shipment and event gives, and so are the
+    pages' figures read off them."""
+    with connect_writer(lake) as con:
+        stored, figures = _marts(con), _figures(con)
+        con.execute("begin")
+        try:
+            shipment_state.write_timing(con)
+            full, full_figures = _marts(con), _figures(con)
+        finally:
+            con.execute("rollback")
+    assert stored[0].height > 0
+    for mine, theirs in zip(stored, full, strict=True):
+        assert_frame_equal(mine, theirs)
+    assert figures == full_figures
+
+
+def test_the_timing_marts_equal_a_full_recompute(story: Story) -> None:
+    assert_marts_equal_a_full_recompute(story.lake)

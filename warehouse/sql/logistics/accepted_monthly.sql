@@ -2,12 +2,12 @@
 -- grain: one row per month with shipments.
 with final as (
     select
-        cast(date_trunc('month', fct_shipment.accepted_at) as date) as month,
+        cast(date_trunc('month', mart_shipment_timing.accepted_at) as date) as month,
         cast(count(*) as double) as value
-    from fct_shipment
-    where fct_shipment.accepted_at >= date_trunc('month', $end) - interval 11 month
-      and fct_shipment.accepted_at <= $end
-      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
+    from mart_shipment_timing
+    where mart_shipment_timing.accepted_at >= date_trunc('month', $end) - interval 11 month
+      and mart_shipment_timing.accepted_at <= $end
+      and ($national or mart_shipment_timing.origin_branch_code in (select unnest($branches)))
     group by 1
 )
 

@@ -3,45 +3,19 @@
 -- region and within its peer group among the branches with at least $min_sample due
 -- items. National on purpose: a branch's rank is among all its peers; the service keeps
 -- only the rows of the user's scope. grain: one row per branch with accepted shipments.
-with scoped as (
-    select fct_shipment.*
-    from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
-      and ($service is null or fct_shipment.service_code = $service)
-),
-
-timed as (
-    select
-        scoped.origin_branch_code,
-        scoped.delivered_at,
-        scoped.is_returned,
-        scoped.standard_days,
-        accepted.wd_index as accepted_wd,
-        delivered.wd_index as delivered_wd,
-        (select wd_index from mart_working_day where date_day = cast($as_of as date)) as as_of_wd
-    from scoped
-    left join mart_working_day as accepted
-        on accepted.date_day = cast(scoped.accepted_at as date)
-    left join mart_working_day as delivered
-        on delivered.date_day = cast(scoped.delivered_at as date)
-),
-
-counts as (
+with counts as (
     select
         origin_branch_code as branch_code,
         count(*) as count_accepted,
+        count(*) filter (where is_on_time) as count_on_time,
+        count(*) filter (where is_delivered or $as_of_wd > due_wd) as count_due,
         count(*) filter (
-            where delivered_at is not null and delivered_wd - accepted_wd <= standard_days
-        ) as count_on_time,
-        count(*) filter (
-            where delivered_at is not null
-               or as_of_wd - accepted_wd > standard_days
-        ) as count_due,
-        count(*) filter (
-            where delivered_at is null and not is_returned and as_of_wd - accepted_wd > standard_days
+            where not is_delivered and not is_returned and $as_of_wd > due_wd
         ) as count_late_open
-    from timed
+    from mart_shipment_timing
+    where accepted_at >= $start
+      and accepted_at < $end
+      and ($service is null or service_code = $service)
     group by 1
 ),
 

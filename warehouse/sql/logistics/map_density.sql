@@ -2,16 +2,20 @@
 -- reaches the browser: shipments in scope accepted in [$start, $end) by the cell of their
 -- destination subdistrict's centre. grain: one row per grid cell with shipments.
 with scoped as (
-    select fct_shipment.dest_subdistrict_code, fct_shipment.dest_postal_code
-    from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
-      and ($service is null or fct_shipment.service_code = $service)
-      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
+    select dest_subdistrict_code, dest_postal_code, count(*) as n
+    from mart_shipment_timing
+    where accepted_at >= $start
+      and accepted_at < $end
+      and ($service is null or service_code = $service)
+      and ($national or origin_branch_code in (select unnest($branches)))
+    group by all
 ),
 
 located as (
-    select coalesce(sub.lat, by_postal.lat) as lat, coalesce(sub.lon, by_postal.lon) as lon
+    select
+        coalesce(sub.lat, by_postal.lat) as lat,
+        coalesce(sub.lon, by_postal.lon) as lon,
+        scoped.n
     from scoped
     left join dim_subdistrict as sub on sub.subdistrict_code = scoped.dest_subdistrict_code
     left join (
@@ -24,7 +28,7 @@ located as (
 select
     round((floor(lat / $cell) + 0.5) * $cell, 4) as lat,
     round((floor(lon / $cell) + 0.5) * $cell, 4) as lon,
-    count(*) as count_shipments
+    cast(sum(n) as bigint) as count_shipments
 from located
 where lat is not null and lon is not null
 group by 1, 2

@@ -2,13 +2,13 @@
 -- accepted in [$start, $end) whose order holds such a listing while the shipment is not
 -- cold-chain. grain: one row per listing.
 with scoped as (
-    select fct_shipment.*
-    from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
-      and not coalesce(fct_shipment.is_cold_chain, false)
-      and ($service is null or fct_shipment.service_code = $service)
-      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
+    select mart_shipment_timing.*
+    from mart_shipment_timing
+    where mart_shipment_timing.accepted_at >= $start
+      and mart_shipment_timing.accepted_at < $end
+      and not coalesce(mart_shipment_timing.is_cold_chain, false)
+      and ($service is null or mart_shipment_timing.service_code = $service)
+      and ($national or mart_shipment_timing.origin_branch_code in (select unnest($branches)))
 )
 
 select

@@ -7,10 +7,10 @@ with orders as (
         mart_paid_order.order_id,
         mart_paid_order.seller_id,
         mart_paid_order.ordered_at,
-        fct_shipment.tracking_no,
-        coalesce(fct_shipment.origin_branch_code, seller_branch.branch_code) as origin_branch_code
+        mart_shipment_timing.tracking_no,
+        coalesce(mart_shipment_timing.origin_branch_code, seller_branch.branch_code) as origin_branch_code
     from mart_paid_order
-    left join fct_shipment on fct_shipment.order_id = mart_paid_order.order_id
+    left join mart_shipment_timing on mart_shipment_timing.order_id = mart_paid_order.order_id
     left join dim_seller on dim_seller.seller_id = mart_paid_order.seller_id
     left join (
         select postal_code, min(branch_code) as branch_code
@@ -19,7 +19,7 @@ with orders as (
     ) as seller_branch on seller_branch.postal_code = dim_seller.postal_code
     where mart_paid_order.ordered_at <= $as_of
       and mart_paid_order.ordered_at > $as_of - interval 60 day
-      and fct_shipment.accepted_at is null
+      and mart_shipment_timing.accepted_at is null
       and mart_paid_order.status = 'paid'
 ),
 

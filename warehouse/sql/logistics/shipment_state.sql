@@ -2,7 +2,8 @@
 -- label (fct_shipment_label), the row they had (the demo writes shipments directly) and
 -- every event they have (fct_tracking_event), ordered by the events' own times.
 -- grain: one row per touched tracking number that has a label or a shipment row.
--- Registered by etl/load/shipment_state.py: _touched (tracking_no), _status_of
+-- Registered by etl/load/shipment_state.py: _touched (tracking_no), _events (the
+-- fct_tracking_event rows of those tracking numbers, or all of them), _status_of
 -- (status_code, shipment_status: warehouse/vocab.py TRACKING_STATUS_OF), _money
 -- (status_code: events about money, not the parcel).
 -- Events are unique by their key (tracking_no, status_code, event_at, location): a
@@ -21,7 +22,7 @@ events as (
         fct_tracking_event.delivery_status,
         _money.status_code is not null as is_money,
         coalesce(_status_of.shipment_status, 'unknown') as shipment_status
-    from fct_tracking_event
+    from _events as fct_tracking_event
     semi join touched on touched.tracking_no = fct_tracking_event.tracking_no
     left join _status_of on _status_of.status_code = fct_tracking_event.status_code
     left join _money on _money.status_code = fct_tracking_event.status_code

@@ -1,43 +1,17 @@
 -- Weekly trend for the branches in scope: shipments accepted per ISO week (Monday) in
 -- [$start, $end), with on time and due as kpi_summary.sql counts them.
 -- grain: one row per week with shipments.
-with scoped as (
-    select fct_shipment.*
-    from fct_shipment
-    where fct_shipment.accepted_at >= $start
-      and fct_shipment.accepted_at < $end
-      and ($service is null or fct_shipment.service_code = $service)
-      and ($national or fct_shipment.origin_branch_code in (select unnest($branches)))
-),
-
-timed as (
+with final as (
     select
-        cast(date_trunc('week', scoped.accepted_at) as date) as week,
-        scoped.delivered_at,
-        scoped.is_returned,
-        scoped.standard_days,
-        accepted.wd_index as accepted_wd,
-        delivered.wd_index as delivered_wd,
-        (select wd_index from mart_working_day where date_day = cast($as_of as date)) as as_of_wd
-    from scoped
-    left join mart_working_day as accepted
-        on accepted.date_day = cast(scoped.accepted_at as date)
-    left join mart_working_day as delivered
-        on delivered.date_day = cast(scoped.delivered_at as date)
-),
-
-final as (
-    select
-        week,
+        cast(date_trunc('week', accepted_at) as date) as week,
         count(*) as count_accepted,
-        count(*) filter (
-            where delivered_at is not null and delivered_wd - accepted_wd <= standard_days
-        ) as count_on_time,
-        count(*) filter (
-            where delivered_at is not null
-               or as_of_wd - accepted_wd > standard_days
-        ) as count_due
-    from timed
+        count(*) filter (where is_on_time) as count_on_time,
+        count(*) filter (where is_delivered or $as_of_wd > due_wd) as count_due
+    from mart_shipment_timing
+    where accepted_at >= $start
+      and accepted_at < $end
+      and ($service is null or service_code = $service)
+      and ($national or origin_branch_code in (select unnest($branches)))
     group by 1
 )
 
