@@ -65,9 +65,11 @@ def window(
             select(pay_payout_run.c.through_on).order_by(pay_payout_run.c.through_on.desc())
         ).scalar()
     if last is None:
-        paid = con.execute(
-            "select max(period_end_on) from lake.fct_payout where status = 'paid'"
-        ).fetchone()[0]
+        # query.fetch_one closes its cursor: a result left open on a shared connection
+        # keeps the SQLite catalog's read lock, and no load can commit.
+        paid = query.fetch_one(
+            con, "select max(period_end_on) from lake.fct_payout where status = 'paid'"
+        )[0]
         last = (
             (paid - dt.timedelta(days=settings.payout_return_window_days))
             if paid
@@ -449,9 +451,9 @@ def apply_returns(
                 .first()
             )
             if ours is None:
-                seller = con.execute(
-                    "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
-                ).fetchone()
+                seller = query.fetch_one(
+                    con, "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
+                )
                 if seller is None:
                     continue
                 seller_id = seller[0]

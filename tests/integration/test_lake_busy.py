@@ -154,6 +154,22 @@ def test_other_errors_are_not_retried(lake: Settings, monkeypatch: pytest.Monkey
     assert not is_catalog_busy(OSError("database is locked"))  # not from DuckDB
 
 
+def test_impact_snapshot_reads_leave_the_catalog_unlocked(lake: Settings):
+    # Found by the load test: these read on the shared connection itself and left the
+    # result open, so a replica held the catalog's read lock for good and every load's
+    # commit gave up with "database is locked".
+    from dashboard.impact import snapshots
+
+    con = connect_reader(lake)
+    try:
+        snapshot = snapshots.current_snapshot(con)
+        assert snapshots.require_snapshot(con, snapshot).snapshot_id == snapshot
+        with catalog_locked(lake):
+            pass
+    finally:
+        con.close()
+
+
 def test_a_finished_read_leaves_the_catalog_unlocked(lake: Settings):
     # A half-read result keeps the catalog's read lock (and would hold up a writer's
     # commit); the helpers close their cursor, so after them another process can lock it.
