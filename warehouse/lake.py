@@ -52,6 +52,14 @@ _READ_BUSY_FIRST_PAUSE_S = 0.05
 # means one retry after 1 s: enough for a commit's moment on reads that do not go through
 # the retrying helpers, and it keeps one attempt well inside READ_BUSY_RETRY_S.
 _READER_SQLITE_BUSY_TIMEOUT_MS = 1000
+# The writer's SQLite wait (ms) when its commit meets readers. A rollback-journal SQLite
+# commit needs the file's exclusive lock: the writer takes PENDING at once, which lets no new
+# reader in (they wait, retry, then answer LakeBusy) while the readers already inside finish
+# their read; then it writes. DuckLake's default (5000 ms, in whole seconds) was shorter than
+# one long read on a busy replica, so a load's commit failed with "database is locked"
+# (the load test, issue 13). 60 s outlasts any one page's read; the load holds the writer
+# lock anyway, so no other writer is kept waiting by it.
+_WRITER_SQLITE_BUSY_TIMEOUT_MS = 60_000
 # SQLite's text for SQLITE_BUSY, which DuckDB passes on inside a plain duckdb.Error
 # ("Failed to query most recent snapshot for DuckLake: ... database is locked").
 _SQLITE_BUSY_TEXT = "database is locked"
@@ -200,6 +208,8 @@ def _attach_statement(
         options.append("read_only")
         if settings.lake_catalog.startswith("sqlite:"):
             options.append(f"meta_busy_timeout {_READER_SQLITE_BUSY_TIMEOUT_MS}")
+    elif settings.lake_catalog.startswith("sqlite:"):
+        options.append(f"meta_busy_timeout {_WRITER_SQLITE_BUSY_TIMEOUT_MS}")
     return f"attach 'ducklake:{catalog}' as {LAKE} ({', '.join(options)})"
 
 

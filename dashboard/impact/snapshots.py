@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from dashboard.errors import NotFound
-from warehouse.query import fetch_df
+from warehouse.query import fetch_df, fetch_one
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -65,16 +65,19 @@ def snapshots(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[Snapshot
 
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     """The snapshot the connection reads (the newest, or the one it was attached at)."""
-    row = con.execute("select id from lake.current_snapshot()").fetchone()
+    # On a cursor that is closed after (query.fetch_one): a result left open on the shared
+    # connection kept the SQLite catalog's read lock for good, and no load could commit.
+    row = fetch_one(con, "select id from lake.current_snapshot()")
     return int(row[0])
 
 
 def require_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
     """The snapshot, or NotFound when the lake no longer has it (expired) or never had."""
-    row = con.execute(
+    row = fetch_one(
+        con,
         "select snapshot_id, snapshot_time from ducklake_snapshots('lake') where snapshot_id = ?",
         [int(snapshot_id)],
-    ).fetchone()
+    )
     if row is None:
         raise NotFound("impact.snapshot.unknown", snapshot=snapshot_id)
     at = row[1].astimezone(BANGKOK).replace(tzinfo=None, microsecond=0)

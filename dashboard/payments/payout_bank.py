@@ -17,7 +17,7 @@ from dashboard.errors import NotFound
 from dashboard.identity import audit, authz
 from dashboard.identity.user import User
 from dashboard.onboarding.store import now
-from warehouse import ops
+from warehouse import ops, query
 from warehouse.ops_schema_payments import pay_hold, pay_payout, pay_payout_run
 from warehouse.settings import Settings, load_settings
 
@@ -97,9 +97,10 @@ def apply_returns(
                 .first()
             )
             if ours is None:
-                seller = con.execute(
-                    "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
-                ).fetchone()
+                # fetch_one closes its cursor: an open result keeps the catalog's read lock.
+                seller = query.fetch_one(
+                    con, "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
+                )
                 if seller is None:
                     continue
                 seller_id = seller[0]

@@ -83,9 +83,11 @@ def window(
             select(pay_payout_run.c.through_on).order_by(pay_payout_run.c.through_on.desc())
         ).scalar()
     if last is None:
-        paid = con.execute(
-            "select max(period_end_on) from lake.fct_payout where status = 'paid'"
-        ).fetchone()[0]
+        # query.fetch_one closes its cursor: a result left open on a shared connection
+        # keeps the SQLite catalog's read lock, and no load can commit.
+        paid = query.fetch_one(
+            con, "select max(period_end_on) from lake.fct_payout where status = 'paid'"
+        )[0]
         last = (
             (paid - dt.timedelta(days=settings.payout_return_window_days))
             if paid

@@ -10,18 +10,24 @@ process would not stop DuckDB's SQLite here.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.lake_catalogs import catalog_env
 from warehouse import lake as lake_mod
 from warehouse import query
 from warehouse.lake import LakeBusy, connect_reader, connect_writer, is_catalog_busy
 from warehouse.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HOLDER = textwrap.dedent(
     """
@@ -40,9 +46,9 @@ HOLDER = textwrap.dedent(
 
 
 class Holder:
-    def __init__(self, catalog_file: str) -> None:
+    def __init__(self, catalog_file: str, script: str = HOLDER) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, catalog_file],
+            [sys.executable, "-c", script, catalog_file],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -148,6 +154,22 @@ def test_other_errors_are_not_retried(lake: Settings, monkeypatch: pytest.Monkey
     assert not is_catalog_busy(OSError("database is locked"))  # not from DuckDB
 
 
+def test_impact_snapshot_reads_leave_the_catalog_unlocked(lake: Settings):
+    # Found by the load test: these read on the shared connection itself and left the
+    # result open, so a replica held the catalog's read lock for good and every load's
+    # commit gave up with "database is locked".
+    from dashboard.impact import snapshots
+
+    con = connect_reader(lake)
+    try:
+        snapshot = snapshots.current_snapshot(con)
+        assert snapshots.require_snapshot(con, snapshot).snapshot_id == snapshot
+        with catalog_locked(lake):
+            pass
+    finally:
+        con.close()
+
+
 def test_a_finished_read_leaves_the_catalog_unlocked(lake: Settings):
     # A half-read result keeps the catalog's read lock (and would hold up a writer's
     # commit); the helpers close their cursor, so after them another process can lock it.
@@ -157,5 +179,83 @@ def test_a_finished_read_leaves_the_catalog_unlocked(lake: Settings):
         query.fetch_df(con, "select * from dim_region")
         with catalog_locked(lake):
             pass
+    finally:
+        con.close()
+
+
+# A long read: another process inside a read transaction on the catalog (SQLite's SHARED
+# lock), as a replica's page is while it reads the lake.
+READ_HOLDER = textwrap.dedent(
+    """
+    import sqlite3, sys
+    con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)
+    con.execute("begin")
+    con.execute("select count(*) from ducklake_snapshot").fetchone()
+    print("reading", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+    con.execute("rollback")
+    """
+)
+
+# An officer browsing: connect and read again and again until stdin closes; one line per
+# attempt, "data N", "busy" (LakeBusy, the kind message) or "error ..." (anything else).
+BROWSER = textwrap.dedent(
+    """
+    import sys, threading
+    from warehouse import query
+    from warehouse.lake import LakeBusy, connect_reader
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    while not done.is_set():
+        try:
+            con = connect_reader()
+            try:
+                print("data", query.fetch_one(con, "select count(*) from dim_region")[0],
+                      flush=True)
+            finally:
+                con.close()
+        except LakeBusy:
+            print("busy", flush=True)
+        except Exception as exc:
+            print("error", type(exc).__name__, " ".join(str(exc).split()), flush=True)
+    """
+)
+
+
+def test_a_commit_waits_out_a_long_read_while_new_readers_get_busy(lake: Settings):
+    # The load test's failure (issue 13): a load's commit needs the catalog's exclusive lock
+    # and failed with "database is locked" after DuckLake's default 5 s while replicas were
+    # reading. Here a read lasts longer than that; the commit must wait it out, and a reader
+    # arriving meanwhile gets data or LakeBusy, never another error.
+    env = dict(os.environ, **catalog_env(lake), PYTHONPATH=str(ROOT))
+    browser = subprocess.Popen(
+        [sys.executable, "-c", BROWSER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    reader = None
+    try:
+        assert browser.stdout.readline().strip() == "data 50"
+        reader = Holder(lake.lake_catalog.removeprefix("sqlite:"), READ_HOLDER)
+        assert reader.answer == "reading", reader.answer
+        with connect_writer(lake) as con:
+            # The read lasts past DuckLake's default wait (5 s) counted from the commit.
+            release = threading.Timer(7.0, reader.release)
+            release.start()
+            con.execute("insert into dim_region select 'n' || i, 'th', 'en' from range(5) t(i)")
+        release.join()
+    finally:
+        if reader is not None:
+            reader.release()
+        browser.stdin.close()
+        lines = browser.stdout.read().splitlines()
+        browser.wait(timeout=60)
+    errors = [line for line in lines if not (line == "busy" or line.startswith("data "))]
+    assert errors == []
+    con = connect_reader(lake)
+    try:
+        assert query.fetch_one(con, "select count(*) from dim_region") == (55,)
     finally:
         con.close()

@@ -98,10 +98,11 @@ def _copy_lake(source: Path, data: Path) -> None:
 
 
 def prepare(
-    source: Path, run_dir: Path, pending: int
+    source: Path, run_dir: Path, pending: int, postgres: str | None = None
 ) -> tuple[dict[str, str], dict[str, tuple[str, str]], list[str]]:
-    """The run's environment (copies of the ops DB and the lake), the accounts by role
-    and the applications queued for the officer."""
+    """The run's environment (copies of the ops DB and the lake; moved into PostgreSQL on
+    the server ``postgres`` when given), the accounts by role and the applications queued
+    for the officer."""
     data = run_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
     with contextlib.closing(_read_only(source / "ops.sqlite")) as src:
@@ -113,6 +114,10 @@ def prepare(
     for name in ("OPS_DB_URL", "INBOX_DIR", "LAKE_CATALOG", "LAKE_DATA_PATH"):
         env.pop(f"POSTMART_{name}", None)
         os.environ.pop(f"POSTMART_{name}", None)
+    if postgres:
+        from tests.load.pg import move_to_postgres
+
+        env.update(move_to_postgres(data, postgres, run_dir.name.replace("-", "_")))
     os.environ.update({k: v for k, v in env.items() if k.startswith("POSTMART_")})
 
     from dashboard.admin import bootstrap
@@ -424,6 +429,12 @@ def main(argv: list[str] | None = None) -> int:
         "(default: the source's inbox/demo feeds; none given: no load)",
     )
     ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="a PostgreSQL server (e.g. postgresql://postgres@127.0.0.1:5432/postgres): the "
+        "copy's ops DB and lake catalog are moved into two new databases on it",
+    )
+    ap.add_argument(
         "--all-stages",
         action="store_true",
         help="run every stage (default: stop after the first whose p95 passes 2 s)",
@@ -441,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = Path(args.run_dir) / time.strftime("%Y%m%d-%H%M%S")
     feeds = [] if args.etl_during == [] else feed_files(source, args.etl_during, run_dir)
     print(f"loadtest: copying {source} into {run_dir}", flush=True)
-    env, accounts, pending = prepare(source, run_dir, args.pending)
+    env, accounts, pending = prepare(source, run_dir, args.pending, args.postgres)
     with serving(env, args.replicas, run_dir) as url:
         results = asyncio.run(
             run_stages(
@@ -462,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "replicas": args.replicas,
         "source": str(source),
+        "postgres": bool(args.postgres),
         "stages": results,
         "p95_passes_2s_at_users_per_replica": passed,
         "scripts": [s.name for s in USER_SCRIPTS],
