@@ -36,7 +36,7 @@ from dashboard.identity import audit
 from dashboard.identity.user import User
 from dashboard.onboarding.store import now
 from dashboard.payments import marts, payout_bank
-from warehouse import limits, ops, vocab
+from warehouse import limits, ops, query, vocab
 from warehouse.ops_schema_payments import pay_case, pay_hold, pay_payout, pay_payout_run
 from warehouse.settings import Settings, load_settings
 
