@@ -7,7 +7,7 @@ import argparse
 
 
 def _cmd_holidays(args: argparse.Namespace) -> int:
-    from etl.load.shipment_state import refresh_timing
+    from etl.load import refresh_timing
     from etl.reference import write_public_holidays
     from warehouse.lake import connect_writer
     from warehouse.settings import load_settings

@@ -24,13 +24,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_marts(args: argparse.Namespace) -> int:
     import time
 
-    from etl.load import payment_marts
+    from etl.load import refresh_payment_marts
     from warehouse.lake import connect_writer
 
     t0 = time.monotonic()
     with connect_writer() as con:
         con.execute("begin")
-        payment_marts.refresh(con, None)
+        refresh_payment_marts(con, None)
         con.execute("commit")
     print(f"payments marts rebuilt from the facts in {time.monotonic() - t0:.1f} s")
     return 0

@@ -17,6 +17,11 @@ import duckdb
 import polars as pl
 
 from warehouse import vocab
+from warehouse.logistics_marts import EVENT_COLUMNS as _EVENT_COLUMNS
+from warehouse.logistics_marts import EVENTS_SQL as _EVENTS
+from warehouse.logistics_marts import READINGS_SQL as _READINGS
+from warehouse.logistics_marts import replace_rows as _replace
+from warehouse.logistics_marts import write_timing
 from warehouse.query import sql_text
 
 # The feeds whose loads change shipment state (their rows carry tracking_no).
@@ -40,17 +45,6 @@ def _all_tracking_nos(con: duckdb.DuckDBPyConnection) -> pl.Series:
     return con.execute(
         "select tracking_no from fct_shipment union select tracking_no from fct_shipment_label"
     ).pl()["tracking_no"]
-
-
-_EVENT_COLUMNS = (
-    "tracking_no",
-    "status_code",
-    "event_at",
-    "location",
-    "branch_code",
-    "delivery_status",
-)
-_EVENTS = f"select {', '.join(_EVENT_COLUMNS)} from fct_tracking_event"  # noqa: S608
 
 
 def _events_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> pl.DataFrame:
@@ -92,28 +86,6 @@ def compute(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series | None) -> p
     return _compute(con, *_touched_and_events(con, tracking_nos))
 
 
-def _replace(con: duckdb.DuckDBPyConnection, table: str, statement: str, everything: bool) -> None:
-    """Replace ``table``'s rows of the shipments in _shipments by ``statement``'s rows."""
-    if everything:
-        con.execute(f"delete from {table}")  # noqa: S608
-    else:
-        con.execute(
-            f"delete from {table} where tracking_no in (select tracking_no from _shipments)"  # noqa: S608
-        )
-    con.execute(f"insert into {table} by name {sql_text(statement)}")  # noqa: S608
-    if table == "mart_shipment_timing":
-        con.execute("delete from mart_logistics_now")
-        con.execute(
-            "insert into mart_logistics_now "
-            "select n.as_of, d.wd_index from (select max(last_event_at) as as_of "
-            "from mart_shipment_timing having max(last_event_at) is not null) n "
-            "left join mart_working_day d on d.date_day = cast(n.as_of as date)"
-        )
-
-
-_READINGS = "select tracking_no, read_at, temperature_c from fct_cold_chain_reading"
-
-
 def _readings_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> object:
     con.register("_t", touched.to_frame("tracking_no").to_arrow())
     try:
@@ -126,36 +98,6 @@ def _readings_of(con: duckdb.DuckDBPyConnection, touched: pl.Series) -> object:
         )
     finally:
         con.unregister("_t")
-
-
-def write_timing(
-    con: duckdb.DuckDBPyConnection,
-    shipments: object | None = None,
-    events: object | None = None,
-    readings: object | None = None,
-) -> None:
-    """Rewrite the timing marts for the fct_shipment rows in ``shipments`` (None: all of
-    fct_shipment with every event and reading): mart_shipment_timing; with ``events`` (all
-    the events of those shipments) mart_mail_centre_stay; with ``readings`` (all their
-    cold-chain readings) mart_cold_chain_shipment. In the caller's transaction."""
-    everything = shipments is None
-    con.register("_shipments", con.sql("select * from fct_shipment") if everything else shipments)
-    try:
-        _replace(con, "mart_shipment_timing", "logistics/shipment_timing", everything)
-        if events is not None or everything:
-            con.register("_events", con.sql(_EVENTS) if events is None else events)
-            try:
-                _replace(con, "mart_mail_centre_stay", "logistics/mail_centre_stays", everything)
-            finally:
-                con.unregister("_events")
-        if readings is not None or everything:
-            con.register("_readings", con.sql(_READINGS) if readings is None else readings)
-            try:
-                _replace(con, "mart_cold_chain_shipment", "logistics/cold_chain_runs", everything)
-            finally:
-                con.unregister("_readings")
-    finally:
-        con.unregister("_shipments")
 
 
 def refresh_cold_chain(con: duckdb.DuckDBPyConnection, tracking_nos: pl.Series) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tests.ops_db import MakeUser
 from warehouse.lake import connect_writer
+from warehouse.logistics_marts import write_timing
 from warehouse.settings import Settings
 
 __all__ = ["AS_OF", "MakeUser", "build_small_lake"]
@@ -114,3 +115,5 @@ def build_small_lake(settings: Settings) -> None:
         con.executemany(
             "insert into fct_payout (payout_id, status, net_thb) values (?, ?, ?)", PAYOUTS
         )
+        # Shipments written directly: the logistics timing marts follow, as after every load.
+        write_timing(con)

@@ -7,6 +7,6 @@ import duckdb
 
 
 def backfill(con: duckdb.DuckDBPyConnection) -> None:
-    from etl.load.shipment_state import write_timing
+    from warehouse.logistics_marts import write_timing
 
     write_timing(con)
