@@ -247,8 +247,10 @@ def _busy_message(holder: str, timeout_s: float) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[None]:
-    """Hold the single-writer lock; wait up to ``timeout_s`` and then fail clearly.
+def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[Callable[[], None]]:
+    """Hold the single-writer lock; wait up to ``timeout_s`` and then fail clearly. Yields
+    a check that raises LakeError when the lock was lost meanwhile (see
+    :func:`confirm_writer_lock`).
 
     With a PostgreSQL catalog the lock is a PostgreSQL advisory lock, so that loads
     started on different machines exclude each other; with a SQLite catalog (one machine)
@@ -256,8 +258,8 @@ def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[
     """
     timeout_s = settings.writer_lock_timeout_s if timeout_s is None else timeout_s
     if _catalog_scanner(settings) == "postgres_scanner":
-        with _pg_writer_lock(settings.lake_catalog.removeprefix("postgres:"), timeout_s):
-            yield
+        with _pg_writer_lock(settings.lake_catalog.removeprefix("postgres:"), timeout_s) as check:
+            yield check
         return
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     path = settings.lake_dir / "writer.lock"
@@ -275,7 +277,7 @@ def writer_lock(settings: Settings, timeout_s: float | None = None) -> Iterator[
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.write(fd, f"process {os.getpid()}".encode())
-        yield
+        yield lambda: None  # a file lock held by this process cannot be lost
     finally:
         os.close(fd)
 
@@ -289,7 +291,7 @@ _PG_WRITER_APP = "postmart lake writer"
 
 
 @contextlib.contextmanager
-def _pg_writer_lock(conninfo: str, timeout_s: float) -> Iterator[None]:
+def _pg_writer_lock(conninfo: str, timeout_s: float) -> Iterator[Callable[[], None]]:
     import psycopg  # here: only a PostgreSQL catalog needs it
 
     me = f"{_PG_WRITER_APP}: process {os.getpid()} on {socket.gethostname()}"
@@ -308,8 +310,19 @@ def _pg_writer_lock(conninfo: str, timeout_s: float) -> Iterator[None]:
             if time.monotonic() >= deadline:
                 raise LakeBusy(_busy_message(_pg_lock_holder(pg), timeout_s))
             time.sleep(0.2)
+
+        def check() -> None:
+            # A PostgreSQL restart ends the lock's session, and the lock with it, while the
+            # load's own catalog connection may reconnect and commit: another writer could
+            # then be writing too. The session must still be the one that took the lock.
+            try:
+                pg.execute("select 1").fetchone()
+            except psycopg.Error as exc:
+                detail = " ".join(str(exc).split())[:300]
+                raise LakeError(f"Lost the lake catalog's writer lock: {detail}") from exc
+
         try:
-            yield
+            yield check
         finally:
             with contextlib.suppress(psycopg.Error):
                 pg.execute("select pg_advisory_unlock(%s)", [PG_WRITER_LOCK_KEY])
@@ -357,9 +370,10 @@ def connect_writer(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one read-write connection, under the writer lock, with migrations applied."""
     settings = settings or load_settings()
-    with writer_lock(settings, timeout_s):
+    with writer_lock(settings, timeout_s) as check:
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
         con = _base_connection(settings, memory_limit)
+        _LOCK_CHECKS[id(con)] = check
         try:
             try:
                 con.execute(_attach_statement(settings, read_only=False))
@@ -377,7 +391,19 @@ def connect_writer(
                 raise LakeError(f"Lost the lake catalog: {detail}") from exc
             yield con
         finally:
+            _LOCK_CHECKS.pop(id(con), None)
             con.close()
+
+
+# The writer-lock check of each open writer connection (connect_writer), by id.
+_LOCK_CHECKS: dict[int, Callable[[], None]] = {}
+
+
+def confirm_writer_lock(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise LakeError when the writer lock ``con`` was opened under is no longer held
+    (PostgreSQL restarted during the load): called just before a load commits."""
+    if check := _LOCK_CHECKS.get(id(con)):
+        check()
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -34,7 +34,13 @@ from etl.feeds.specs import (
 )
 from etl.feeds.validate import LakeLookups, validate
 from etl.load import impact_marts, payment_marts, shipment_state
-from warehouse.lake import LakeError, LakeMissing, connect_reader, connect_writer
+from warehouse.lake import (
+    LakeError,
+    LakeMissing,
+    confirm_writer_lock,
+    connect_reader,
+    connect_writer,
+)
 from warehouse.query import fetch_df, quote_ident, table_counts
 from warehouse.settings import Settings, load_settings
 
@@ -330,6 +336,7 @@ def _load_one(
         if pause := float(os.environ.get(PAUSE_BEFORE_COMMIT_ENV) or 0):
             time.sleep(pause)
         step(0.95, "committing")
+        confirm_writer_lock(con)  # never commit without the lock (a PostgreSQL restart)
         con.execute("commit")
     except BaseException:
         # A failed commit has already ended the transaction; a rollback then raises "no

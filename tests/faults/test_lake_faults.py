@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from etl.load import PAUSE_BEFORE_COMMIT_ENV
 from tests.faults.helpers import ROOT, PrivatePg
 from warehouse.lake import connect_reader, connect_writer
 from warehouse.settings import Settings, load_settings
@@ -89,7 +90,9 @@ def writer_seen(pg: PrivatePg, settings: Settings, pid: int) -> bool:
 def test_postgres_restarted_during_a_load(pg: PrivatePg, pg_lake, tmp_path: Path) -> None:
     settings, env = pg_lake
     feed = branches_csv(tmp_path / "branches.csv", 150_000)
-    load = postmart(env, "etl", "load", str(feed))
+    # The load holds its transaction open before committing, so the restart below always
+    # lands inside it (on a quiet machine the whole load took less than the second below).
+    load = postmart({**env, PAUSE_BEFORE_COMMIT_ENV: "10"}, "etl", "load", str(feed))
     deadline = time.monotonic() + 120
     while not writer_seen(pg, settings, load.pid):
         assert load.poll() is None, load.communicate()
