@@ -90,6 +90,17 @@ def _catalog_scanner(settings: Settings) -> str:
     )
 
 
+def writer_memory_limit(settings: Settings) -> str:
+    """The writer's DuckDB memory limit: the setting, else a third of physical memory.
+    DuckDB's own default is 80 % for every connection: a full recompute on the large demo
+    (90 M events) then took the whole machine from the app's readers and the demo's own
+    frames (18.9 GB resident, thrashing)."""
+    if settings.writer_memory_limit:
+        return settings.writer_memory_limit
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, total // 3 // 2**20)}MiB"
+
+
 def _base_connection(
     settings: Settings, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -97,6 +108,8 @@ def _base_connection(
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if memory_limit:
         config["memory_limit"] = memory_limit
+        # what does not fit spills here (an in-memory DuckDB's default is ./.tmp)
+        config["temp_directory"] = str(settings.data_dir / "tmp")
     con = duckdb.connect(config=config)
     for name in ("ducklake", _catalog_scanner(settings)):
         import_extension(name, con=con)
@@ -372,7 +385,7 @@ def connect_writer(
     settings = settings or load_settings()
     with writer_lock(settings, timeout_s) as check:
         Path(settings.lake_data_path).mkdir(parents=True, exist_ok=True)
-        con = _base_connection(settings, memory_limit)
+        con = _base_connection(settings, memory_limit or writer_memory_limit(settings))
         _LOCK_CHECKS[id(con)] = check
         try:
             try:

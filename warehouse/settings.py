@@ -50,6 +50,13 @@ SETTINGS: tuple[Setting, ...] = (
         "INBOX_DIR", "", "Folder of feed files for the Data loads page; empty: <DATA_DIR>/inbox."
     ),
     Setting("WRITER_LOCK_TIMEOUT_S", 30.0, "Seconds a second lake writer waits for the lock."),
+    Setting(
+        "WRITER_MEMORY_LIMIT",
+        "",
+        "DuckDB memory limit of the lake writer (loads, the demo, migrations), e.g. '6GB'; "
+        "past it the writer spills to <DATA_DIR>/tmp. Empty: a third of the machine's memory "
+        "(the app's readers run beside it).",
+    ),
     Setting("SESSION_IDLE_MINUTES", 30.0, "Minutes of inactivity after which a session ends."),
     Setting(
         "SESSION_ABSOLUTE_HOURS",
@@ -156,6 +163,7 @@ class Settings:
     basemap: str
     inbox_dir: Path
     writer_lock_timeout_s: float
+    writer_memory_limit: str
     session_idle_minutes: float
     session_absolute_hours: float
     review_target_days: int

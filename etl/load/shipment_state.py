@@ -140,12 +140,13 @@ def refresh(
     *,
     labels: bool = True,
     events: object | None = None,
+    readings: object | None = None,
 ) -> int:
     """Replace the fct_shipment rows of ``tracking_nos`` (None: all) by their recomputed
     state, and their timing mart rows (their cold-chain row too when ``labels``: a label
     may change the class; events never do); returns how many rows were written. Runs in
-    the caller's transaction. ``events``: every event of ``tracking_nos`` when the caller
-    has them already (Arrow)."""
+    the caller's transaction. ``events`` / ``readings``: every event / cold-chain reading of
+    ``tracking_nos`` when the caller has them already (Arrow)."""
     if events is None:
         touched, events = _touched_and_events(con, tracking_nos)
     else:
@@ -165,7 +166,8 @@ def refresh(
     if tracking_nos is None:
         write_timing(con)
     else:
-        readings = _readings_of(con, touched) if labels else None
+        if readings is None and labels:
+            readings = _readings_of(con, touched)
         write_timing(con, state, events, readings)
     return rows.height
 
