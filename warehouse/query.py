@@ -114,12 +114,28 @@ def sql_text(name: str) -> str:
     return (path / f"{stem}.sql").read_text(encoding="utf-8")
 
 
+# A line of a lake read ending with this comment narrows an incremental run to the rows
+# that can matter; ``run(..., drop_narrowing=True)`` leaves such lines out (a run over
+# everything, where they would only test every row against every other).
+NARROW_MARK = "-- narrow"
+
+
 @cache
-def _parameters(name: str) -> frozenset[str]:
+def statement_text(name: str, drop_narrowing: bool = False) -> str:
+    """``sql_text(name)``, without its ``-- narrow`` lines when ``drop_narrowing``."""
+    text = sql_text(name)
+    if not drop_narrowing:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.rstrip().endswith(NARROW_MARK))
+
+
+@cache
+def _parameters(name: str, drop_narrowing: bool = False) -> frozenset[str]:
     """The named parameters a lake read uses (DuckDB's own parser, once per statement)."""
     parser = duckdb.connect()
     try:
-        return frozenset(parser.extract_statements(sql_text(name))[0].named_parameters)
+        text = statement_text(name, drop_narrowing)
+        return frozenset(parser.extract_statements(text)[0].named_parameters)
     finally:
         parser.close()
 
@@ -130,13 +146,26 @@ def _bindable(value: Any) -> Any:
     return value
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, *, drop_narrowing: bool = False, **params: Any
+) -> pl.DataFrame:
     """Run the named lake read (``warehouse/sql/<name>.sql``) with its named parameters,
     on a fresh cursor, as a polars frame. Parameters the statement does not use are
-    dropped; one it uses but is not given is an error (a bug, not bad input)."""
-    used = _parameters(name)
+    dropped; one it uses but is not given is an error (a bug, not bad input).
+    ``drop_narrowing``: without the statement's ``-- narrow`` lines (NARROW_MARK)."""
+    bound = _bound(name, drop_narrowing, params)
+    return fetch_df(con, statement_text(name, drop_narrowing), bound)
+
+
+def _bound(name: str, drop_narrowing: bool, params: Mapping[str, Any]) -> dict | None:
+    used = _parameters(name, drop_narrowing)
     missing = sorted(used - set(params))
     if missing:
         raise TypeError(f"{name}.sql needs parameter(s) {', '.join(missing)}")
-    bound = {k: _bindable(v) for k, v in params.items() if k in used}
-    return fetch_df(con, sql_text(name), bound or None)
+    return {k: _bindable(v) for k, v in params.items() if k in used} or None
+
+
+def run_here(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """``run`` on ``con`` itself, not a fresh cursor: a private in-memory database's cursor
+    whose registered frames another cursor would not see (not for the shared lake)."""
+    return con.execute(sql_text(name), _bound(name, False, params)).pl()

@@ -12,8 +12,10 @@
 -- when they differ by at most greatest($tol_thb, $tol_pct % of the amount).
 --
 -- $since: only the breaks whose occurred_on is on or after this day (1900-01-01: all).
--- Every scan is narrowed to the rows that can make such a break (an incremental run,
--- dashboard/payments/recon.py); each break is the one a run over everything finds.
+-- Each fact is read once (the materialized CTEs below); the lines marked `-- narrow`
+-- keep an incremental run to the rows that can make such a break, and a run over
+-- everything drops them (dashboard/payments/recon.py: they would test every row against
+-- every row). Each break is the one a run over everything finds.
 with bd as materialized (
     select date_day, is_business_day, business_day_seq, roll_seq
     from lake.mart_business_day
@@ -27,23 +29,55 @@ seller as (
     select seller_id, province_code from lake.dim_seller
 ),
 
+-- ------------------------------------------------------------------ the facts, read once
+pay as materialized (
+    select
+        transaction_id, order_id, gateway, channel, txn_type, status, amount_thb, paid_at,
+        cast(paid_at as date) as paid_on
+    from lake.fct_payment
+),
+
+stl as materialized (
+    select
+        transaction_id, settlement_batch_id, merchant_order_ref, gateway, txn_type,
+        gross_thb, fee_thb, fee_vat_thb, net_thb + coalesce(withholding_thb, 0) as due_thb,
+        settled_on, cast(coalesce(paid_at, created_at) as date) as txn_on
+    from lake.fct_settlement
+),
+
+cp as materialized (
+    select bank_code, bank_ref, ref1, amount_thb, paid_at, counter_branch_code
+    from lake.fct_counter_payment
+),
+
+cod_ship as materialized (
+    select tracking_no, order_id, cod_amount_thb, dest_branch_code, delivered_at
+    from lake.fct_shipment
+    where is_cod
+),
+
+remit as materialized (
+    select tracking_no, branch_code, amount_thb, remitted_at, deposit_ref
+    from lake.fct_cod_remittance
+),
+
 -- ------------------------------------------------------------------ gateways
-gw_txn as (
+gw_txn as materialized (
     select
         p.transaction_id,
         p.order_id,
         p.gateway,
         p.txn_type,
         p.amount_thb,
-        cast(p.paid_at as date) as paid_on,
+        p.paid_on,
         c.settlement_lag_days,
         b.roll_seq
-    from lake.fct_payment p
-    join bd b on b.date_day = cast(p.paid_at as date)
+    from pay p
+    join bd b on b.date_day = p.paid_on
     left join lake.ref_gateway_contract c
         on c.gateway = p.gateway
-        and cast(p.paid_at as date) >= c.valid_from_on
-        and (c.valid_to_on is null or cast(p.paid_at as date) < c.valid_to_on)
+        and p.paid_on >= c.valid_from_on
+        and (c.valid_to_on is null or p.paid_on < c.valid_to_on)
     where p.status = 'success'
       and p.txn_type in ('charge', 'refund', 'chargeback')
       and p.channel not in ('counter', 'cod')
@@ -58,21 +92,28 @@ gw_due as (
         on d.business_day_seq = t.roll_seq + t.settlement_lag_days + $grace_days
 ),
 
-line_by_txn as materialized (
+-- the settled transactions: those of the gateway payments above, and (an orphan's
+-- candidates) those with a line settled on or after $since
+line_by_txn as (
     select
         transaction_id,
         min(settled_on) as settled_on,
-        sum(gross_thb) as gross_thb,
-        count(*) as count_lines
-    from lake.fct_settlement
-    where transaction_id in (select transaction_id from gw_txn)
+        sum(gross_thb) as gross_thb
+    from stl
+    where true
+      and (transaction_id in (select transaction_id from gw_txn) or settled_on >= $since)  -- narrow
     group by transaction_id
 ),
 
-gw_matched as materialized (
-    select g.*, l.settled_on, l.gross_thb
+-- one join both ways: a payment without its line, a line without its gateway payment
+txn_line as materialized (
+    select g.*, l.transaction_id as line_txn_id, l.settled_on, l.gross_thb
     from gw_due g
-    left join line_by_txn l using (transaction_id)
+    full join line_by_txn l on l.transaction_id = g.transaction_id
+),
+
+gw_matched as (
+    select * exclude (line_txn_id) from txn_line where transaction_id is not null
 ),
 
 gw_missing as (
@@ -118,12 +159,11 @@ fee_check as (
         round(round(s.gross_thb * c.fee_percent * 0.01, 2) * c.vat_percent * 0.01, 2)
             as contract_vat_thb,
         round(s.fee_thb * c.vat_percent * 0.01, 2) as vat_on_fee_thb
-    from lake.fct_settlement s
+    from stl s
     join lake.ref_gateway_contract c
         on c.gateway = s.gateway
-        and cast(coalesce(s.paid_at, s.created_at) as date) >= c.valid_from_on
-        and (c.valid_to_on is null
-            or cast(coalesce(s.paid_at, s.created_at) as date) < c.valid_to_on)
+        and s.txn_on >= c.valid_from_on
+        and (c.valid_to_on is null or s.txn_on < c.valid_to_on)
     where s.txn_type = 'charge' and s.settled_on >= $since
 ),
 
@@ -140,46 +180,49 @@ gw_fee as (
        or abs(fee_vat_thb - vat_on_fee_thb) > $fee_tol_thb
 ),
 
-gw_orphan as (
-    select
-        'orphan_settlement', 'gateway', s.transaction_id, o.order_id, null, abs(s.gross_thb),
-        s.settled_on, s.settled_on, 'batch ' || s.settlement_batch_id
-    from (select * from lake.fct_settlement where settled_on >= $since) s
-    left join (
-        select transaction_id from lake.fct_payment
-        where transaction_id in (
-            select transaction_id from lake.fct_settlement where settled_on >= $since
-        )
-    ) p on p.transaction_id = s.transaction_id
-    left join (
-        select order_id from lake.fct_order
-        where order_id in (
-            select merchant_order_ref from lake.fct_settlement where settled_on >= $since
-        )
-    ) o on o.order_id = s.merchant_order_ref
-    where p.transaction_id is null
+-- the lines of no gateway transaction: found first, their orders looked up after
+-- settled transactions of no successful gateway payment, less those of another payment
+-- (a counter one, a failed one): what is left has no payment at all
+line_unmatched as (
+    select line_txn_id as transaction_id from txn_line where transaction_id is null
+),
+
+orphan_txn as (
+    select transaction_id from line_unmatched
+    except
+    select transaction_id from pay
+    where transaction_id in (select transaction_id from line_unmatched)
+),
+
+orphan_line as (
+    select s.transaction_id, s.merchant_order_ref, s.gross_thb, s.settled_on,
+        s.settlement_batch_id
+    from stl s
+    semi join orphan_txn o on o.transaction_id = s.transaction_id
+    where s.settled_on >= $since
 ),
 
 batch as (
     select
         settlement_batch_id as reference,
         min(settled_on) as value_on,
-        sum(net_thb + coalesce(withholding_thb, 0)) as expected_thb
-    from lake.fct_settlement
-    where settlement_batch_id in (
-        select settlement_batch_id from lake.fct_settlement where settled_on >= $since
-    )
+        sum(due_thb) as expected_thb
+    from stl
+    where true
+      and settlement_batch_id in (  -- narrow
+          select settlement_batch_id from stl where settled_on >= $since  -- narrow
+      )  -- narrow
     group by settlement_batch_id
     having min(settled_on) >= $since
 ),
 
 -- ------------------------------------------------------------------ counter
-counter_txn as (
+counter_txn as materialized (
     select
-        p.transaction_id, p.order_id, p.amount_thb, cast(p.paid_at as date) as paid_on,
+        p.transaction_id, p.order_id, p.amount_thb, p.paid_on,
         d.date_day as due_on
-    from lake.fct_payment p
-    join bd b on b.date_day = cast(p.paid_at as date)
+    from pay p
+    join bd b on b.date_day = p.paid_on
     left join business_seq d on d.business_day_seq = b.roll_seq + 1 + $grace_days
     where p.status = 'success' and p.txn_type = 'charge' and p.channel = 'counter'
       and p.paid_at >= cast($since as timestamp)
@@ -188,7 +231,7 @@ counter_txn as (
 counter_first as materialized (
     select ref1, arg_min(amount_thb, paid_at) as amount_thb,
         arg_min(counter_branch_code, paid_at) as branch_code
-    from lake.fct_counter_payment
+    from cp
     where ref1 in (select order_id from counter_txn)
     group by ref1
 ),
@@ -213,35 +256,29 @@ counter_amount as (
     where abs(c.amount_thb - t.amount_thb) > greatest($tol_thb, $tol_pct / 100 * t.amount_thb)
 ),
 
-counter_orphan as (
+counter_since as (
+    select * from cp where paid_at >= cast($since as timestamp)
+),
+
+-- the bank's credit of a day's bill payments, with the day it is due
+bill_ref as materialized (
     select
-        'orphan_settlement', 'counter', c.bank_code || ':' || c.bank_ref, null,
-        c.counter_branch_code, c.amount_thb, cast(c.paid_at as date), cast(c.paid_at as date),
-        'Ref1 ' || c.ref1 || ' is no order'
+        'BILL-' || c.bank_code || '-' || strftime(c.paid_on, '%Y%m%d') as reference,
+        v.date_day as value_on,
+        c.amount_thb
     from (
-        select * from lake.fct_counter_payment where paid_at >= cast($since as timestamp)
+        select bank_code, cast(paid_at as date) as paid_on, sum(amount_thb) as amount_thb
+        from cp
+        group by bank_code, cast(paid_at as date)
     ) c
-    left join (
-        select order_id from lake.fct_order
-        where order_id in (
-            select ref1 from lake.fct_counter_payment
-            where paid_at >= cast($since as timestamp)
-        )
-    ) o on o.order_id = c.ref1
-    where o.order_id is null
+    join bd b on b.date_day = c.paid_on
+    join business_seq v on v.business_day_seq = b.roll_seq + $counter_lag_days
 ),
 
 bill_day as (
-    select
-        'BILL-' || c.bank_code || '-' || strftime(cast(c.paid_at as date), '%Y%m%d')
-            as reference,
-        min(v.date_day) as value_on,
-        sum(c.amount_thb) as expected_thb
-    from lake.fct_counter_payment c
-    join bd b on b.date_day = cast(c.paid_at as date)
-    join business_seq v on v.business_day_seq = b.roll_seq + $counter_lag_days
-    where v.date_day >= $since
-    group by c.bank_code, cast(c.paid_at as date)
+    select reference, value_on, amount_thb as expected_thb
+    from bill_ref
+    where value_on >= $since
 ),
 
 -- ------------------------------------------------------------------ COD
@@ -249,10 +286,16 @@ cod_delivered as materialized (
     select
         s.tracking_no, s.order_id, s.cod_amount_thb, s.dest_branch_code,
         cast(s.delivered_at as date) as delivered_on, d.date_day as due_on
-    from lake.fct_shipment s
+    from cod_ship s
     join bd b on b.date_day = cast(s.delivered_at as date)
     left join business_seq d on d.business_day_seq = b.roll_seq + $cod_limit_days
-    where s.is_cod and s.delivered_at >= cast($since as timestamp)
+    where s.delivered_at >= cast($since as timestamp)
+),
+
+cod_remit as materialized (
+    select * from remit
+    where true
+      and tracking_no in (select tracking_no from cod_delivered)  -- narrow
 ),
 
 cod_not_remitted as (
@@ -260,11 +303,8 @@ cod_not_remitted as (
         'cod_not_remitted', 'cod', d.tracking_no, d.order_id, d.dest_branch_code,
         d.cod_amount_thb, d.delivered_on, d.due_on, 'due by ' || cast(d.due_on as varchar)
     from cod_delivered d
-    left join (
-        select tracking_no from lake.fct_cod_remittance
-        where tracking_no in (select tracking_no from cod_delivered)
-    ) r using (tracking_no)
-    where r.tracking_no is null and d.due_on < $as_of
+    anti join cod_remit r using (tracking_no)
+    where d.due_on < $as_of
 ),
 
 cod_amount as (
@@ -274,10 +314,7 @@ cod_amount as (
         'collected ' || cast(d.cod_amount_thb as varchar) || ', remitted '
             || cast(r.amount_thb as varchar)
     from cod_delivered d
-    join (
-        select * from lake.fct_cod_remittance
-        where tracking_no in (select tracking_no from cod_delivered)
-    ) r using (tracking_no)
+    join cod_remit r using (tracking_no)
     where abs(r.amount_thb - d.cod_amount_thb)
         > greatest($tol_thb, $tol_pct / 100 * d.cod_amount_thb)
 ),
@@ -287,17 +324,9 @@ cod_orphan as (
         'orphan_settlement', 'cod', r.tracking_no, null, r.branch_code, r.amount_thb,
         cast(r.remitted_at as date), cast(r.remitted_at as date),
         'no COD shipment ' || r.tracking_no
-    from (
-        select * from lake.fct_cod_remittance where remitted_at >= cast($since as timestamp)
-    ) r
-    left join (
-        select tracking_no from lake.fct_shipment
-        where is_cod and tracking_no in (
-            select tracking_no from lake.fct_cod_remittance
-            where remitted_at >= cast($since as timestamp)
-        )
-    ) s on s.tracking_no = r.tracking_no
-    where s.tracking_no is null
+    from remit r
+    anti join cod_ship s on s.tracking_no = r.tracking_no
+    where r.remitted_at >= cast($since as timestamp)
 ),
 
 deposit as (
@@ -306,11 +335,11 @@ deposit as (
         cast(min(remitted_at) as date) as value_on,
         sum(amount_thb) as expected_thb,
         any_value(branch_code) as branch_code
-    from lake.fct_cod_remittance
-    where deposit_ref in (
-        select deposit_ref from lake.fct_cod_remittance
-        where remitted_at >= cast($since as timestamp)
-    )
+    from remit
+    where true
+      and deposit_ref in (  -- narrow
+          select deposit_ref from remit where remitted_at >= cast($since as timestamp)  -- narrow
+      )  -- narrow
     group by deposit_ref
     having cast(min(remitted_at) as date) >= $since
 ),
@@ -325,9 +354,14 @@ expected_credit as (
     select 'cod', reference, value_on, expected_thb, branch_code from deposit
 ),
 
+credit as materialized (
+    select bank_txn_id, reference, amount_thb, value_on, description
+    from lake.fct_bank_credit
+),
+
 credit_by_ref as materialized (
     select reference, sum(amount_thb) as credited_thb, min(value_on) as value_on
-    from lake.fct_bank_credit
+    from credit
     where reference in (select reference from expected_credit)
     group by reference
 ),
@@ -361,24 +395,21 @@ credit_amount as (
 ),
 
 credit_scope as (
-    select * from lake.fct_bank_credit where value_on >= $since
+    select * from credit where value_on >= $since
 ),
 
 -- every reference a credit may carry (whatever its day), among the credits of the scope
 expected_any as (
     select settlement_batch_id as reference
-    from lake.fct_settlement
+    from stl
     where settlement_batch_id in (select reference from credit_scope)
     group by settlement_batch_id
-    having sum(net_thb + coalesce(withholding_thb, 0)) > 0
+    having sum(due_thb) > 0
     union
-    select 'BILL-' || c.bank_code || '-' || strftime(cast(c.paid_at as date), '%Y%m%d')
-    from lake.fct_counter_payment c
-    join bd b on b.date_day = cast(c.paid_at as date)
-    join business_seq v on v.business_day_seq = b.roll_seq + $counter_lag_days
+    select reference from bill_ref
     union
     select deposit_ref
-    from lake.fct_cod_remittance
+    from remit
     where deposit_ref in (select reference from credit_scope)
 ),
 
@@ -392,50 +423,51 @@ orphan_credit as (
 ),
 
 -- ------------------------------------------------------------------ across rails
--- the orders collected on or after $since: a duplicate's first collection may be one
-collected_since as (
-    select order_id from lake.fct_payment
-    where status = 'success' and txn_type = 'charge' and channel not in ('counter', 'cod')
-      and paid_at >= cast($since as timestamp)
-    union
-    select ref1 from lake.fct_counter_payment where paid_at >= cast($since as timestamp)
-    union
-    select order_id from lake.fct_shipment
-    where is_cod and delivered_at >= cast($since as timestamp)
-),
-
-collection as materialized (
+-- every collection of an order: a gateway charge, a counter bill payment, a delivered
+-- COD parcel
+collection_all as (
     select order_id, amount_thb, paid_at as collected_at, 'gateway' as rail
-    from lake.fct_payment
+    from pay
     where status = 'success' and txn_type = 'charge' and channel not in ('counter', 'cod')
-      and order_id in (select order_id from collected_since)
     union all
-    select ref1, amount_thb, paid_at, 'counter' from lake.fct_counter_payment
-    where ref1 in (select order_id from collected_since)
+    select ref1, amount_thb, paid_at, 'counter' from cp
     union all
-    select order_id, cod_amount_thb, delivered_at, 'cod' from lake.fct_shipment
-    where is_cod and delivered_at is not null
-      and order_id in (select order_id from collected_since)
+    select order_id, cod_amount_thb, delivered_at, 'cod' from cod_ship
+    where delivered_at is not null
 ),
 
-duplicate as (
+-- the orders collected on or after $since: a duplicate's first collection may be one
+collection as materialized (
+    select * from collection_all
+    where true
+      and order_id in (  -- narrow
+          select order_id from collection_all  -- narrow
+          where collected_at >= cast($since as timestamp)  -- narrow
+      )  -- narrow
+),
+
+-- the orders collected more than once (one count per order: most have one collection)
+collected_twice as (
+    select order_id from collection group by order_id having count(*) > 1
+),
+
+duplicate_group as materialized (
     select
-        'duplicate_payment' as break_class, 'gateway' as rail, c.order_id as ref, c.order_id,
-        null,
-        sum(c.amount_thb) - max(c.amount_thb), cast(min(c.collected_at) as date),
-        cast(max(c.collected_at) as date), cast(count(*) as varchar) || ' payments'
-    from collection c
-    where c.order_id in (
-        select order_id from lake.fct_order
-        where order_id in (select order_id from collected_since)
-    )
-    group by c.order_id
-    having count(*) > 1 and min(c.collected_at) >= cast($since as timestamp)
+        order_id,
+        sum(amount_thb) - max(amount_thb) as amount_thb,
+        min(collected_at) as first_at,
+        max(collected_at) as last_at,
+        count(*) as n,
+        max(case when rail = 'cod' then 2 when rail = 'counter' then 1 else 0 end) as other
+    from collection
+    where order_id in (select order_id from collected_twice)
+    group by order_id
+    having count(*) > 1 and min(collected_at) >= cast($since as timestamp)
 ),
 
 refund as (
     select transaction_id, order_id, amount_thb, paid_at
-    from lake.fct_payment
+    from pay
     where txn_type = 'refund' and status = 'success'
       and paid_at >= cast($since as timestamp)
 ),
@@ -443,14 +475,14 @@ refund as (
 -- every way the refunds' orders were paid: a charge or COD in the gateway log, a counter
 -- bill payment, a delivered COD parcel
 charged as (
-    select order_id from lake.fct_payment
+    select order_id from pay
     where status = 'success' and txn_type in ('charge', 'cod')
       and order_id in (select order_id from refund)
     union
-    select ref1 from lake.fct_counter_payment where ref1 in (select order_id from refund)
+    select ref1 from cp where ref1 in (select order_id from refund)
     union
-    select order_id from lake.fct_shipment
-    where is_cod and delivered_at is not null and order_id in (select order_id from refund)
+    select order_id from cod_ship
+    where delivered_at is not null and order_id in (select order_id from refund)
 ),
 
 refund_orphan as (
@@ -466,68 +498,102 @@ chargeback as (
     select
         'chargeback', 'gateway', transaction_id, order_id, null, amount_thb,
         cast(paid_at as date), cast(paid_at as date), 'buyer disputed the charge'
-    from lake.fct_payment
+    from pay
     where txn_type = 'chargeback' and status = 'success'
       and paid_at >= cast($since as timestamp)
 ),
 
-all_breaks as (
+-- the breaks whose class does not depend on an order being known
+break_found as materialized (
     select * from gw_missing
     union all select * from gw_late
     union all select * from gw_amount
     union all select * from gw_fee
-    union all select * from gw_orphan
     union all select * from counter_missing
     union all select * from counter_amount
-    union all select * from counter_orphan
     union all select * from cod_not_remitted
     union all select * from cod_amount
     union all select * from cod_orphan
     union all select * from unfunded
     union all select * from credit_amount
     union all select * from orphan_credit
-    union all select * from duplicate
     union all select * from refund_orphan
     union all select * from chargeback
 ),
 
--- A duplicate is across rails when one of its payments is not at a gateway.
-duplicate_rail as (
-    select c.order_id, max(case when c.rail = 'cod' then 2 when c.rail = 'counter' then 1
-        else 0 end) as other
-    from collection c
-    join duplicate d on d.ref = c.order_id
-    group by c.order_id
+-- every order a break may name, looked up in one read of fct_order: the orders of the
+-- breaks above, and the references the orphan and duplicate checks test
+order_ref as (
+    select order_id from break_found
+    union
+    select merchant_order_ref from orphan_line
+    union
+    select ref1 from counter_since
+    union
+    select order_id from duplicate_group
 ),
 
-order_info as (
-    select o.order_id, o.seller_id, s.province_code
-    from lake.fct_order o
-    left join seller s using (seller_id)
-    where o.order_id in (select order_id from all_breaks)
+known_order as materialized (
+    select order_id, seller_id
+    from lake.fct_order
+    where order_id in (select order_id from order_ref)
+),
+
+-- the classes that need to know whether an order exists
+gw_orphan as (
+    select
+        'orphan_settlement', 'gateway', s.transaction_id, o.order_id, null, abs(s.gross_thb),
+        s.settled_on, s.settled_on, 'batch ' || s.settlement_batch_id
+    from orphan_line s
+    left join known_order o on o.order_id = s.merchant_order_ref
+),
+
+counter_orphan as (
+    select
+        'orphan_settlement', 'counter', c.bank_code || ':' || c.bank_ref, null,
+        c.counter_branch_code, c.amount_thb, cast(c.paid_at as date), cast(c.paid_at as date),
+        'Ref1 ' || c.ref1 || ' is no order'
+    from counter_since c
+    anti join known_order o on o.order_id = c.ref1
+),
+
+duplicate as (
+    -- across rails when one of its payments is not at a gateway
+    select
+        'duplicate_payment' as break_class,
+        case when d.other = 2 then 'cod' when d.other = 1 then 'counter' else 'gateway' end
+            as rail,
+        d.order_id as ref, d.order_id, null,
+        d.amount_thb, cast(d.first_at as date), cast(d.last_at as date),
+        cast(d.n as varchar) || ' payments'
+    from duplicate_group d
+    semi join known_order o on o.order_id = d.order_id
+),
+
+all_breaks as (
+    select * from break_found
+    union all select * from gw_orphan
+    union all select * from counter_orphan
+    union all select * from duplicate
 ),
 
 final as (
     select
         b.break_class || ':' || b.ref as break_key,
         b.break_class,
-        case
-            when r.other = 2 then 'cod'
-            when r.other = 1 then 'counter'
-            else b.rail
-        end as rail,
+        b.rail,
         b.ref,
         b.order_id,
         o.seller_id,
-        o.province_code,
+        s.province_code,
         b.branch_code,
         cast(b.amount_thb as decimal(14, 2)) as amount_thb,
         b.occurred_on,
         b.due_on,
         b.detail
     from all_breaks b
-    left join order_info o using (order_id)
-    left join duplicate_rail r on b.break_class = 'duplicate_payment' and r.order_id = b.ref
+    left join known_order o using (order_id)
+    left join seller s on s.seller_id = o.seller_id
 )
 
 select * from final
