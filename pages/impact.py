@@ -179,13 +179,13 @@ def _briefing_panel(user: User, briefing, lang: str) -> None:
         _show_reverify(user, briefing, latest=False, lang=lang)
     if cols[1].button(ui.t("impact.briefing.compare_latest"), icon=":material/compare_arrows:"):
         _show_reverify(user, briefing, latest=True, lang=lang)
-    with ui.errors_shown():
-        xlsx = impact_ui.briefing_file(user, briefing, "xlsx")
-        pdf = impact_ui.briefing_file(user, briefing, "pdf")
+    # Each file is made when its button is clicked (a PDF takes seconds; opening a briefing
+    # should not wait for both files, and most openings download neither). The view at the
+    # briefing's snapshot is drawn above, so a snapshot that is gone was already said.
     stem = f"briefing_{briefing.briefing_id[:8]}"
     cols[2].download_button(
         ui.t("impact.briefing.download_xlsx"),
-        xlsx,
+        lambda: impact_ui.briefing_file(user, briefing, "xlsx"),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
@@ -193,7 +193,7 @@ def _briefing_panel(user: User, briefing, lang: str) -> None:
     )
     cols[3].download_button(
         ui.t("impact.briefing.download_pdf"),
-        pdf,
+        lambda: impact_ui.briefing_file(user, briefing, "pdf"),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",

@@ -14,6 +14,7 @@ those under the threshold at district level, and ``export_frame`` at every level
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
@@ -197,7 +198,10 @@ def _measures(
     )
 
 
-# Reference geography of a snapshot (a snapshot never changes): read once per process.
+# What every view of one snapshot shares (a snapshot never changes), read once per process:
+# the facts the periods rest on, the reference geography, the seller master and each
+# seller's first delivered order, in an in-memory database where kpi_areas_local.sql sums
+# the areas (each view adds its own windows on a cursor of it).
 _GEOGRAPHY_SQL = {
     "dim_region": "select region_code, name_th, name_en from lake.dim_region",
     "dim_province": (
@@ -213,34 +217,68 @@ _SELLERS_SQL = (
     "select seller_id, province_code, district_code, is_low_income, count_members, approved_at "
     "from lake.dim_seller"
 )
-_GEOGRAPHY: dict[tuple[str, int], dict[str, pl.DataFrame]] = {}
-_GEOGRAPHY_KEEP = 8
+# window -1 of seller_windows (kpi_areas_local.sql): each seller's first delivered order
+_FIRST_SQL = (
+    "select -1 as window_no, seller_id, 0 as count_orders, "
+    "cast(0 as decimal(38, 2)) as sales_thb, cast(0 as decimal(38, 2)) as income_thb, "
+    "min(first_delivered_at) as first_at "
+    "from lake.mart_impact_seller_month where first_delivered_at is not null group by seller_id"
+)
+_SNAPSHOT_KEEP = 8
 
 
-def _geography(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, pl.DataFrame]:
+@dataclass
+class _SnapshotInputs:
+    facts: dict
+    db: duckdb.DuckDBPyConnection | None  # None: a lake without the seller × month mart
+    first: pl.DataFrame | None
+
+
+_SNAPSHOTS: dict[tuple[str, int], _SnapshotInputs] = {}
+_SNAPSHOTS_LOCK = threading.Lock()
+
+
+def _snapshot_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> _SnapshotInputs:
     catalog = query.fetch_one(
         con, "select path from duckdb_databases() where database_name = 'lake'"
     )
     key = (str(catalog[0] if catalog else ""), snapshot_id)
-    got = _GEOGRAPHY.get(key)
-    if got is None:
-        got = {name: query.fetch_df(con, sql) for name, sql in _GEOGRAPHY_SQL.items()}
-        if len(_GEOGRAPHY) >= _GEOGRAPHY_KEEP:
-            _GEOGRAPHY.pop(next(iter(_GEOGRAPHY)))
-        _GEOGRAPHY[key] = got
+    with _SNAPSHOTS_LOCK:
+        got = _SNAPSHOTS.get(key)
+    if got is not None:
+        return got
+    facts = _facts(con)
+    db, first = None, None
+    if facts["has_seller_month"]:
+        frames = {
+            **{name: query.fetch_df(con, sql) for name, sql in _GEOGRAPHY_SQL.items()},
+            "dim_seller": query.fetch_df(con, _SELLERS_SQL),
+        }
+        first = query.fetch_df(con, _FIRST_SQL)
+        db = duckdb.connect()
+        for name, frame in frames.items():
+            db.register("_frame", frame.to_arrow())
+            db.execute(f"create table {query.quote_ident(name)} as select * from _frame")  # noqa: S608
+            db.unregister("_frame")
+    got = _SnapshotInputs(facts, db, first)
+    with _SNAPSHOTS_LOCK:
+        if len(_SNAPSHOTS) >= _SNAPSHOT_KEEP:
+            # the oldest goes; a view still summing on it keeps its database alive
+            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        _SNAPSHOTS[key] = got
     return got
 
 
 class _Local:
-    """What one view's figures rest on, read from the lake once (the geography, the seller
-    master and ``seller_windows.sql`` for the period, the previous period and the year
-    before), in an in-memory database where ``kpi_areas_local.sql`` sums the areas: a few
-    lake scans per view instead of a dozen per area level and period."""
+    """One view's windows (``seller_windows.sql``: the period, the previous period and the
+    year before, read from the lake once) on a cursor of the snapshot's in-memory
+    database, where ``kpi_areas_local.sql`` sums the areas: a few lake scans per view
+    instead of a dozen per area level and period."""
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        snapshot_id: int,
+        inputs: _SnapshotInputs,
         windows: tuple[Period, Period, Period],
         use_payouts: bool,
     ) -> None:
@@ -249,20 +287,17 @@ class _Local:
         params: dict = {"use_payouts": use_payouts}
         for i, w in enumerate(windows):
             params |= {f"s{i}": _ts(w.start), f"w{i}": _ts(_whole_end(w)), f"e{i}": _ts(w.end)}
-        frames = {
-            **_geography(con, snapshot_id),
-            "dim_seller": query.fetch_df(con, _SELLERS_SQL),
-            "seller_windows": query.run(con, "impact/seller_windows", **params),
-        }
-        self.db = duckdb.connect()
-        for name, frame in frames.items():
-            self.db.register("_frame", frame.to_arrow())
-            self.db.execute(f"create table {query.quote_ident(name)} as select * from _frame")  # noqa: S608
-            self.db.unregister("_frame")
+        sums = query.run(con, "impact/seller_windows", **params)
+        self.db = inputs.db.cursor()
+        # a temporary table: this cursor's own, unseen by another view's cursor
+        windows_rows = pl.concat([sums, inputs.first.cast(sums.schema)])
+        self.db.register("_windows", windows_rows.to_arrow())
+        self.db.execute("create temp table seller_windows as select * from _windows")
+        self.db.unregister("_windows")
 
     def measures(self, window_no: int, level: str, region: str, province: str) -> pl.DataFrame:
         period = self.windows[window_no]
-        return query.run(
+        return query.run_here(
             self.db,
             "impact/kpi_areas_local",
             window_no=window_no,
@@ -354,16 +389,17 @@ def impact_view(
         except LakeMissing as exc:
             raise NotFound("lake.missing") from exc
     try:
-        facts = _facts(con)
+        snapshot_id = snapshots.current_snapshot(con)
+        inputs = _snapshot_inputs(con, snapshot_id)
+        facts = inputs.facts
         reference = facts["last_order_day"] or dt.date.today()
         chosen = periods.parse(period, reference)
         level, reg, prov, place_names = _place(con, region, province)
         use_payouts = bool(facts["has_payouts"])
-        snapshot_id = snapshots.current_snapshot(con)
         prev_p, before_p = chosen.previous(), chosen.year_before()
         map_region = reg if level != "region" else ""
-        if use_mart and facts["has_seller_month"]:
-            local = _Local(con, snapshot_id, (chosen, prev_p, before_p), use_payouts)
+        if use_mart and inputs.db is not None:
+            local = _Local(con, inputs, (chosen, prev_p, before_p), use_payouts)
             try:
                 now = with_kpis(local.measures(0, level, reg, prov))
                 provinces = (

@@ -3,8 +3,8 @@
 -- seller master, the seller × month mart for the windows' whole months, and the facts for
 -- the days after them (a month still running). The areas are then summed off the lake
 -- (kpi_areas_local.sql). The same figures as kpi_areas.sql (tested).
--- grain: one row per seller and window (0, 1, 2) with an order or a payout in it, plus one
--- row per seller with window -1 carrying the seller's first delivered order (first_at).
+-- grain: one row per seller and window (0, 1, 2) with an order or a payout in it (the
+-- caller adds window -1, each seller's first delivered order: the same for every period).
 -- $s0, $w0, $e0 … $s2, $w2, $e2: each window's start, the end of its whole months, its end.
 -- $use_payouts: sum payouts too (else income is the delivered sales, kpi_areas_local.sql).
 with windows as (
@@ -59,11 +59,6 @@ final as (
     select window_no, seller_id, count_orders, cast(sales_thb as decimal(38, 2)) as sales_thb,
         cast(income_thb as decimal(38, 2)) as income_thb, cast(null as timestamp) as first_at
     from sums
-    union all
-    select -1, seller_id, 0, 0, 0, min(first_delivered_at)
-    from lake.mart_impact_seller_month
-    where first_delivered_at is not null
-    group by seller_id
 )
 
 select * from final
