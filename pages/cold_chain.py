@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import formatting, ui
 from dashboard.identity.user import User
-from dashboard.logistics import cold_chain
+from dashboard.logistics import cold_chain, performance
 from dashboard.ui import lake, tables
 from dashboard.ui import logistics as logistics_ui
 
@@ -81,4 +81,5 @@ def render(user: User) -> None:
 
 
 user = ui.guard("cold_chain")
-render(user)
+with performance.one_view():  # the scope and "now" read once per run
+    render(user)

@@ -141,4 +141,5 @@ def render(user: User) -> None:
 
 
 user = ui.guard("deliveries")
-render(user)
+with performance.one_view():  # the scope and "now" read once per run
+    render(user)

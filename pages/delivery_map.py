@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.identity.user import User
-from dashboard.logistics import network_map, scorecards
+from dashboard.logistics import network_map, performance, scorecards
 from dashboard.ui import lake, widgets
 from dashboard.ui import logistics as logistics_ui
 from warehouse.settings import load_settings
@@ -65,4 +65,5 @@ def render(user: User) -> None:
 
 
 user = ui.guard("delivery_map")
-render(user)
+with performance.one_view():  # the scope and "now" read once per run
+    render(user)

@@ -10,6 +10,7 @@ Every function takes the acting user first and resolves the branches they may se
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -142,12 +143,46 @@ class Context:
         }
 
 
+# The contexts resolved inside one page run (``one_view``), by connection, user, filters
+# and viewers; None outside one.
+_VIEW: contextvars.ContextVar[dict | None] = contextvars.ContextVar("logistics_view", default=None)
+
+
+@contextmanager
+def one_view() -> Iterator[None]:
+    """Within it, the scope and "now" of a user and filters are resolved once: a page run
+    that asks for seven figures reads them once, not seven times (each is a lake query,
+    and a lake query pays the catalog's metadata reads). The authorization is the same
+    check; only its repetition goes."""
+    token = _VIEW.set({})
+    try:
+        yield
+    finally:
+        _VIEW.reset(token)
+
+
 def context(
     user: User | None,
     con: duckdb.DuckDBPyConnection,
     f: Filters,
     settings: Settings | None = None,
     viewers: frozenset[str] | None = None,
+) -> Context:
+    memo = _VIEW.get()
+    if memo is None:
+        return _context(user, con, f, settings, viewers)
+    key = (id(con), user, f, viewers)  # the whole account: its role and its scope
+    if key not in memo:
+        memo[key] = _context(user, con, f, settings, viewers)
+    return memo[key]
+
+
+def _context(
+    user: User | None,
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    settings: Settings | None,
+    viewers: frozenset[str] | None,
 ) -> Context:
     kw = {"viewers": viewers} if viewers is not None else {}
     s = scope.resolve(user, con, region=f.region, branch=f.branch, settings=settings, **kw)

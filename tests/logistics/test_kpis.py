@@ -112,6 +112,23 @@ def test_a_region_manager_sees_only_their_region(kpi_lake: Settings, make_user, 
         perf.summary(user, perf.Filters(branch=a), con=con)
 
 
+def test_one_page_run_keeps_each_accounts_scope(kpi_lake: Settings, make_user, con) -> None:
+    """Within one page run the scope is resolved once per account and filters: another
+    account, or a filter outside the account's scope, is checked on its own."""
+    a, ra, b, rb = fixture_lake.branches(kpi_lake)
+    manager_b, _ = make_user("branch_manager", postal_region_code=rb)
+    national, _ = make_user("admin")
+    with perf.one_view():
+        assert perf.summary(manager_b, PERIOD, con=con).value("shipments_accepted") == 1
+        again = perf.summary(manager_b, PERIOD, con=con)
+        assert again.value("shipments_accepted") == 1
+        assert perf.summary(national, PERIOD, con=con).value("shipments_accepted") > 1
+        with pytest.raises(PermissionDenied):
+            perf.summary(manager_b, perf.Filters(branch=a), con=con)
+        with pytest.raises(PermissionDenied):
+            perf.summary(manager_b, perf.Filters(branch=a), con=con)
+
+
 def test_ministry_is_not_a_branch_viewer(make_user, con) -> None:
     user, _ = make_user("ministry")
     with pytest.raises(PermissionDenied):
