@@ -25,23 +25,42 @@ months as (
     group by all
 ),
 
+-- the days after each window's whole months, window by window: one scan of the days of
+-- each (the files of other days are skipped), not of everything between the first and last
 tail_orders as (
-    select w.window_no, o.seller_id, count(*) as count_orders, sum(o.sales_thb) as sales_thb,
+    select 0 as window_no, seller_id, count(*) as count_orders, sum(sales_thb) as sales_thb,
         0 as income_thb
-    from lake.mart_delivered_order o
-    join windows w on o.ordered_at >= w.whole_end and o.ordered_at < w.end_at
-    where o.ordered_at >= least($w0, $w1, $w2) and o.ordered_at < greatest($e0, $e1, $e2)
-    group by all
+    from lake.mart_delivered_order
+    where ordered_at >= $w0 and ordered_at < $e0
+    group by seller_id
+    union all
+    select 1, seller_id, count(*), sum(sales_thb), 0
+    from lake.mart_delivered_order
+    where ordered_at >= $w1 and ordered_at < $e1
+    group by seller_id
+    union all
+    select 2, seller_id, count(*), sum(sales_thb), 0
+    from lake.mart_delivered_order
+    where ordered_at >= $w2 and ordered_at < $e2
+    group by seller_id
 ),
 
 tail_payouts as (
-    select w.window_no, p.seller_id, 0 as count_orders, 0 as sales_thb,
-        sum(p.net_thb) as income_thb
-    from lake.mart_seller_income p
-    join windows w on p.paid_at >= w.whole_end and p.paid_at < w.end_at
-    where $use_payouts
-      and p.paid_at >= least($w0, $w1, $w2) and p.paid_at < greatest($e0, $e1, $e2)
-    group by all
+    select 0 as window_no, seller_id, 0 as count_orders, 0 as sales_thb,
+        sum(net_thb) as income_thb
+    from lake.mart_seller_income
+    where $use_payouts and paid_at >= $w0 and paid_at < $e0
+    group by seller_id
+    union all
+    select 1, seller_id, 0, 0, sum(net_thb)
+    from lake.mart_seller_income
+    where $use_payouts and paid_at >= $w1 and paid_at < $e1
+    group by seller_id
+    union all
+    select 2, seller_id, 0, 0, sum(net_thb)
+    from lake.mart_seller_income
+    where $use_payouts and paid_at >= $w2 and paid_at < $e2
+    group by seller_id
 ),
 
 sums as (
