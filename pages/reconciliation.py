@@ -46,7 +46,8 @@ def _money(value: float) -> str:
 
 
 def headline(st_: statement.Statement) -> None:
-    cols = st.columns(5)
+    # Three and two to a row: five to a row cut a national total (฿123,456,789.01) short.
+    cols = [*st.columns(3), *st.columns(3)[:2]]
     for col, name in zip(
         cols,
         ("paid_thb", "settled_thb", "in_transit_thb", "break_thb", "residual_thb"),
