@@ -385,17 +385,20 @@ def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
             "select distinct date_trunc('month', created_at) from fct_shipment order by 1"
         ).fetchall()
     ]
-    con.execute("begin")
-    try:
-        for table in _TIMING_MARTS:
-            con.execute(f"delete from {table}")  # noqa: S608
-        n = 0
-        for month in months:
+    n = 0
+    # A commit per month: one transaction over every month kept each month's rewrite in
+    # memory until the end (160 MB a month on the medium demo, 1.6 GB on the large).
+    for i, month in enumerate(months):
+        con.execute("begin")
+        try:
+            if i == 0:
+                for table in _TIMING_MARTS:
+                    con.execute(f"delete from {table}")  # noqa: S608
             n += _finish_month(con, month)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
     return n
 
 
