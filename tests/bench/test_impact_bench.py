@@ -156,7 +156,7 @@ def test_impact_timings(bench_settings: Settings) -> None:
         cold, p50, worst = _times(lambda con=con: centres.panel(con))
         rows.append((f"digital centres: panel, {label}", cold, p50, worst, 0.3))
     cold, p50, worst = _times(lambda: centres.centre_effect(authz.CLI_ACTOR, con=now, settings=s))
-    rows.append(("digital centres: panel + estimate, now", cold, p50, worst, 0.3))
+    rows.append(("digital centres: estimate, now (cold: panel + fit)", cold, p50, worst, 0.3))
     made = briefings.create(
         authz.CLI_ACTOR, "National bench briefing", "this_fiscal_year", settings=s
     )
