@@ -77,7 +77,8 @@ gw_txn as materialized (
     left join lake.ref_gateway_contract c
         on c.gateway = p.gateway
         and p.paid_on >= c.valid_from_on
-        and (c.valid_to_on is null or p.paid_on < c.valid_to_on)
+        -- an open end as a far date, not an "or": a join on the gateway, not a loop
+        and p.paid_on < coalesce(c.valid_to_on, date '9999-12-31')
     where p.status = 'success'
       and p.txn_type in ('charge', 'refund', 'chargeback')
       and p.channel not in ('counter', 'cod')
@@ -163,7 +164,7 @@ fee_check as (
     join lake.ref_gateway_contract c
         on c.gateway = s.gateway
         and s.txn_on >= c.valid_from_on
-        and (c.valid_to_on is null or s.txn_on < c.valid_to_on)
+        and s.txn_on < coalesce(c.valid_to_on, date '9999-12-31')
     where s.txn_type = 'charge' and s.settled_on >= $since
 ),
 
