@@ -223,6 +223,8 @@ def kb(field):
     # This process's own figures: ru_maxrss would keep the forking pytest's peak.
     with open("/proc/self/status") as fh:
         return next(int(line.split()[1]) for line in fh if line.startswith(field + ":"))
+import pandas  # noqa: F401 — DuckDB's client imports it on its first bound query (0.4 s);
+# the app has it loaded already (Streamlit imports it), and the pandas side imports it too
 from dashboard.identity.user import CLI_ACTOR
 from dashboard.logistics import scorecards
 from warehouse.lake import connect_reader
