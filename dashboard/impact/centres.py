@@ -174,10 +174,7 @@ def centre_effect(
             raise NotFound("lake.missing") from exc
     try:
         snapshot_id = snapshots.current_snapshot(con)
-        catalog = query.fetch_one(
-            con, "select path from duckdb_databases() where database_name = 'lake'"
-        )
-        key = (str(catalog[0] if catalog else ""), snapshot_id)
+        key = snapshots.cache_key(con, snapshot_id)
         with _ESTIMATES_LOCK:
             kept = _ESTIMATES.get(key)
         if kept is not None:

@@ -239,10 +239,7 @@ _SNAPSHOTS_LOCK = threading.Lock()
 
 
 def _snapshot_inputs(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> _SnapshotInputs:
-    catalog = query.fetch_one(
-        con, "select path from duckdb_databases() where database_name = 'lake'"
-    )
-    key = (str(catalog[0] if catalog else ""), snapshot_id)
+    key = snapshots.cache_key(con, snapshot_id)
     with _SNAPSHOTS_LOCK:
         got = _SNAPSHOTS.get(key)
     if got is not None:

@@ -71,6 +71,13 @@ def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
+def cache_key(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[str, int]:
+    """(the lake's catalog, ``snapshot_id``): what a per-process cache of a snapshot's
+    figures is keyed by (a snapshot never changes; another lake has other snapshots)."""
+    row = fetch_one(con, "select path from duckdb_databases() where database_name = 'lake'")
+    return (str(row[0] if row else ""), snapshot_id)
+
+
 def require_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
     """The snapshot, or NotFound when the lake no longer has it (expired) or never had."""
     row = fetch_one(

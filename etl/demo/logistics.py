@@ -410,23 +410,15 @@ def _finish_month(con: duckdb.DuckDBPyConnection, month: dt.datetime) -> int:
     ).pl()["tracking_no"]
     con.register("_t", touched.to_frame("tracking_no").to_arrow())
     try:
-        events = (
+        events, readings = (
             con.execute(
-                f"{EVENTS_SQL} where event_at >= $1 and event_at < $2 "  # noqa: S608
+                f"{sql} where {at} >= $1 and {at} < $2 "  # noqa: S608
                 "and tracking_no in (select tracking_no from _t)",
                 [window[0], window[2]],
             )
             .pl()
             .to_arrow()
-        )
-        readings = (
-            con.execute(
-                f"{READINGS_SQL} where read_at >= $1 and read_at < $2 "  # noqa: S608
-                "and tracking_no in (select tracking_no from _t)",
-                [window[0], window[2]],
-            )
-            .pl()
-            .to_arrow()
+            for sql, at in ((EVENTS_SQL, "event_at"), (READINGS_SQL, "read_at"))
         )
     finally:
         con.unregister("_t")
