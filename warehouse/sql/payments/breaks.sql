@@ -99,7 +99,8 @@ line_by_txn as (
     select
         transaction_id,
         min(settled_on) as settled_on,
-        sum(gross_thb) as gross_thb
+        -- a transaction's few lines fit 18 digits: 64-bit sums and compares, not 128-bit
+        cast(sum(gross_thb) as decimal(18, 2)) as gross_thb
     from stl
     where true
       and (transaction_id in (select transaction_id from gw_txn) or settled_on >= $since)  -- narrow
