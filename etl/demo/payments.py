@@ -163,7 +163,7 @@ def _shorts(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: list[str]
     """What a planted shortfall takes off each row, computed as the update computes it."""
     rows = con.execute(
         f"select {key}, greatest(50, round(amount_thb * 0.05, 2)) from {table} "
-        f"where list_contains($ids, {key})",
+        f"where {key} in (select unnest($ids))",
         {"ids": ids},
     ).fetchall()
     return dict(rows)
@@ -184,7 +184,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
     # missing settlement: the gateway never reported the line
     t = _take(con, "gateway", 0, k)
     con.execute(
-        "delete from fct_settlement where list_contains($ids, transaction_id)", {"ids": _ids(t)}
+        "delete from fct_settlement where transaction_id in (select unnest($ids))", {"ids": _ids(t)}
     )
     manifest += [
         _entry("missing_settlement", "gateway", r["transaction_id"], r["amount_thb"], r["order_id"])
@@ -199,7 +199,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
             settlement_batch_id = regexp_replace(s.settlement_batch_id, '-\\d{8}-01$', '')
                 || '-' || strftime(late.date_day, '%Y%m%d') || '-02'
         from mart_business_day cur, mart_business_day late
-        where list_contains($ids, s.transaction_id)
+        where s.transaction_id in (select unnest($ids))
           and cur.date_day = s.settled_on
           and late.is_business_day and late.business_day_seq = cur.roll_seq + $by
         """,
@@ -220,14 +220,14 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
             fee_thb = {fee.format(g="(s.gross_thb - d.short)")},
             fee_vat_thb = round({fee.format(g="(s.gross_thb - d.short)")} * 7 * 0.01, 2)
         from (select transaction_id, {short} as short from _pool
-              where list_contains($ids, transaction_id)) d
+              where transaction_id in (select unnest($ids))) d
         where s.transaction_id = d.transaction_id
         """,
         {"ids": _ids(t)},
     )
     con.execute(
         "update fct_settlement set net_thb = gross_thb - fee_thb - fee_vat_thb "
-        "where list_contains($ids, transaction_id)",
+        "where transaction_id in (select unnest($ids))",
         {"ids": _ids(t)},
     )
     manifest += [
@@ -246,17 +246,17 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
     con.execute(
         "update fct_settlement set fee_thb = round(gross_thb * 3.950 * 0.01, 2), "
         "fee_vat_thb = round(round(gross_thb * 3.950 * 0.01, 2) * 7 * 0.01, 2) "
-        "where list_contains($ids, transaction_id)",
+        "where transaction_id in (select unnest($ids))",
         {"ids": rate_ids},
     )
     con.execute(
         "update fct_settlement set fee_vat_thb = round(fee_thb * 10 * 0.01, 2) "
-        "where list_contains($ids, transaction_id)",
+        "where transaction_id in (select unnest($ids))",
         {"ids": vat_ids},
     )
     con.execute(
         "update fct_settlement set net_thb = gross_thb - fee_thb - fee_vat_thb "
-        "where list_contains($ids, transaction_id)",
+        "where transaction_id in (select unnest($ids))",
         {"ids": _ids(t)},
     )
     for tid, variance in con.execute(
@@ -264,7 +264,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
         select transaction_id,
             abs(fee_thb + fee_vat_thb - {fee.format(g="gross_thb")}
                 - round({fee.format(g="gross_thb")} * 7 * 0.01, 2))
-        from fct_settlement where list_contains($ids, transaction_id)
+        from fct_settlement where transaction_id in (select unnest($ids))
         """,
         {"ids": _ids(t)},
     ).fetchall():
@@ -278,7 +278,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
         select 'TXD' || substr(transaction_id, 3), order_id, gateway, channel, txn_type, status,
             failure_reason, created_at + interval 4 minute, paid_at + interval 4 minute,
             amount_thb, currency
-        from fct_payment where list_contains($ids, transaction_id)
+        from fct_payment where transaction_id in (select unnest($ids))
         """,
         {"ids": _ids(t)},
     )
@@ -288,7 +288,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
         select * replace ('TXD' || substr(transaction_id, 3) as transaction_id,
                           paid_at + interval 4 minute as paid_at,
                           created_at + interval 4 minute as created_at)
-        from fct_settlement where list_contains($ids, transaction_id)
+        from fct_settlement where transaction_id in (select unnest($ids))
         """,
         {"ids": _ids(t)},
     )
@@ -305,7 +305,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
             p.order_id, o.seller_id, null, null, 'counter', p.amount_thb,
             cast(p.paid_at + interval 3 hour as date), 'demo:counter'
         from fct_payment p join fct_order o using (order_id)
-        where list_contains($ids, p.transaction_id)
+        where p.transaction_id in (select unnest($ids))
         """,
         {"ids": _ids(t)},
     )
@@ -319,7 +319,7 @@ def _plant_gateway(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
         """
         insert into fct_settlement by name
         select * replace ('TXO' || substr(transaction_id, 3) as transaction_id)
-        from fct_settlement where list_contains($ids, transaction_id)
+        from fct_settlement where transaction_id in (select unnest($ids))
         """,
         {"ids": _ids(t)},
     )
@@ -363,7 +363,7 @@ def _plant_refunds(
             null, created_at + interval 1 day, created_at + interval 1 day + interval 1 hour,
             amount_thb, 'THB'
         from fct_payment p
-        where list_contains($ids, order_id)
+        where order_id in (select unnest($ids))
         qualify row_number() over (partition by order_id order by created_at desc) = 1
         """,
         {"ids": ids},
@@ -386,7 +386,7 @@ def _plant_refunds(
         join (values ('2C2P', '2C2P'), ('Opn', 'OPN'), ('GB Prime Pay', 'GBP'),
                      ('KBank', 'KBANK'), ('SCB', 'SCB')) c(gateway, gateway_code)
             on c.gateway = p.gateway
-        where list_contains($ids, p.order_id) and p.txn_type = 'refund'
+        where p.order_id in (select unnest($ids)) and p.txn_type = 'refund'
         """,
         {"ids": ids},
     )
@@ -406,7 +406,7 @@ def _plant_counter(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
     # missing: the bank's file never carried the payment
     t = _take(con, "counter", 0, k)
     con.execute(
-        "delete from fct_counter_payment where list_contains($ids, ref1)",
+        "delete from fct_counter_payment where ref1 in (select unnest($ids))",
         {"ids": _ids(t, "order_id")},
     )
     manifest += [
@@ -418,7 +418,7 @@ def _plant_counter(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
     shorts = _shorts(con, "fct_counter_payment", "ref1", _ids(t, "order_id"))
     con.execute(
         "update fct_counter_payment set amount_thb = amount_thb - greatest(50, "
-        "round(amount_thb * 0.05, 2)) where list_contains($ids, ref1)",
+        "round(amount_thb * 0.05, 2)) where ref1 in (select unnest($ids))",
         {"ids": _ids(t, "order_id")},
     )
     manifest += [
@@ -439,7 +439,7 @@ def _plant_counter(con: duckdb.DuckDBPyConnection, k: int, manifest: list[dict])
         select bank_code, 'BPO' || substr(bank_ref, 3), paid_at + interval 2 hour,
             'PX' || substr(ref1, 3), ref2, customer_name, counter_branch_code, counter_channel,
             amount_thb, file_on, source_file
-        from fct_counter_payment where list_contains($ids, ref1)
+        from fct_counter_payment where ref1 in (select unnest($ids))
         """,
         {"ids": _ids(t, "order_id")},
     )
@@ -466,7 +466,7 @@ def _plant_cod(
     gone = rows.filter(pl.col("rnk") < k)
     short = rows.filter(pl.col("rnk") >= k)
     con.execute(
-        "delete from fct_cod_remittance where list_contains($ids, tracking_no)",
+        "delete from fct_cod_remittance where tracking_no in (select unnest($ids))",
         {"ids": _ids(gone, "tracking_no")},
     )
     manifest += [
@@ -476,7 +476,7 @@ def _plant_cod(
     shorts = _shorts(con, "fct_cod_remittance", "tracking_no", _ids(short, "tracking_no"))
     con.execute(
         "update fct_cod_remittance set amount_thb = amount_thb - greatest(50, "
-        "round(amount_thb * 0.05, 2)) where list_contains($ids, tracking_no)",
+        "round(amount_thb * 0.05, 2)) where tracking_no in (select unnest($ids))",
         {"ids": _ids(short, "tracking_no")},
     )
     manifest += [
@@ -553,7 +553,7 @@ def _credits(
         margin,
     ).fetchall()
     con.execute(
-        "delete from _credit where list_contains($refs, reference)",
+        "delete from _credit where reference in (select unnest($refs))",
         {"refs": [r for r, _, _ in unfunded]},
     )
     manifest += [_entry("unfunded_batch", rail, ref, amt) for ref, amt, rail in unfunded]
@@ -569,7 +569,7 @@ def _credits(
     ).fetchall()
     con.execute(
         "update _credit set amount_thb = amount_thb - greatest(100, round(amount_thb * 0.01, 2)) "
-        "where list_contains($refs, reference)",
+        "where reference in (select unnest($refs))",
         {"refs": [r for r, _ in short]},
     )
     manifest += [_entry("amount_mismatch", "gateway", ref, amt) for ref, amt in short]
