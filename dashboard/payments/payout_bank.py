@@ -76,9 +76,14 @@ def apply_returns(
     put back on the seller with a ``bank_returned`` hold. Idempotent; returns how many."""
     settings = settings or load_settings()
     user = officer(actor, settings)
-    returned = con.execute(
-        "select payout_id, amount_thb, reason_code from lake.fct_payout_return"
-    ).fetchall()
+    # One read for every return and the seller of its payout in the lake (a returns file
+    # of thousands of rows made as many lake queries); fetch_df closes its cursor.
+    returned = query.fetch_df(
+        con,
+        "select r.payout_id, r.amount_thb, r.reason_code, p.seller_id "
+        "from lake.fct_payout_return r "
+        "left join lake.fct_payout p on p.payout_id = r.payout_id",
+    ).rows()
     if not returned:
         return 0
     done = 0
@@ -88,7 +93,7 @@ def apply_returns(
                 select(pay_hold.c.payout_id).where(pay_hold.c.payout_id.is_not(None))
             ).scalars()
         )
-        for payout_id, amount, reason in returned:
+        for payout_id, amount, reason, lake_seller in returned:
             if payout_id in known:
                 continue
             ours = (
@@ -97,13 +102,9 @@ def apply_returns(
                 .first()
             )
             if ours is None:
-                # fetch_one closes its cursor: an open result keeps the catalog's read lock.
-                seller = query.fetch_one(
-                    con, "select seller_id from lake.fct_payout where payout_id = ?", [payout_id]
-                )
-                if seller is None:
+                if lake_seller is None:
                     continue
-                seller_id = seller[0]
+                seller_id = lake_seller
             else:
                 seller_id = ours["seller_id"]
                 conn.execute(

@@ -403,7 +403,9 @@ def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _finish_month(con: duckdb.DuckDBPyConnection, month: dt.datetime) -> int:
-    window = [month, month + dt.timedelta(days=31), month + dt.timedelta(days=31 + EVENT_SPAN_DAYS)]
+    # [the month's first day, the next month's first day, that plus the events' span]
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    window = [month, following, following + dt.timedelta(days=EVENT_SPAN_DAYS)]
     touched = con.execute(
         "select tracking_no from fct_shipment where created_at >= $1 and created_at < $2",
         window[:2],

@@ -231,6 +231,7 @@ from warehouse.lake import connect_reader
 from warehouse.settings import load_settings
 s = load_settings()
 con = connect_reader(s)
+con.execute("set enable_progress_bar = false")  # its bar shares stdout with the figures
 base = kb("VmRSS")
 t = time.perf_counter()
 df = scorecards.scorecards(CLI_ACTOR, con=con, settings=s)
@@ -266,6 +267,7 @@ from warehouse.lake import connect_reader
 from warehouse.settings import load_settings
 s = load_settings()
 con = connect_reader(s)
+con.execute("set enable_progress_bar = false")  # its bar shares stdout with the figures
 base = kb("VmRSS")
 
 
