@@ -405,14 +405,39 @@ def ageing(
     actor: User | None, *, today: dt.date | None = None, settings: Settings | None = None
 ) -> pl.DataFrame:
     """Open cases by class and age bucket: count and amount (money at risk)."""
-    open_cases = queue(actor, QueueFilter(status="open"), today=today, settings=settings)
+    _viewer(actor, settings)
+    today = today or now().date()
+    # summed by class and day in the database: the large demo's 118,000 open cases as rows
+    # took a second to bring over, their few thousand (class, day) sums do not
+    stmt = (
+        select(
+            pay_case.c.break_class,
+            pay_case.c.occurred_on,
+            func.count().label("n"),
+            func.sum(pay_case.c.amount_thb).label("amount_thb"),
+        )
+        .where(and_(*_where(QueueFilter(status="open"))))
+        .group_by(pay_case.c.break_class, pay_case.c.occurred_on)
+    )
+    with ops.read(_engine(settings)) as conn:
+        rows = conn.execute(stmt).all()
+    open_cases = pl.DataFrame(
+        [(r[0], r[1], r[2], float(r[3] or 0)) for r in rows],
+        schema={
+            "break_class": pl.Utf8,
+            "occurred_on": pl.Date,
+            "n": pl.Int64,
+            "amount_thb": QUEUE_SCHEMA["amount_thb"],
+        },
+        orient="row",
+    ).with_columns(age_days=(pl.lit(today) - pl.col("occurred_on")).dt.total_days())
     bucket = pl.lit(AGE_BUCKETS[-1][0])
     for code, _lo, hi in reversed(AGE_BUCKETS[:-1]):
         bucket = pl.when(pl.col("age_days") <= hi).then(pl.lit(code)).otherwise(bucket)
     return (
         open_cases.with_columns(bucket=bucket)
         .group_by("break_class", "bucket")
-        .agg(count_open=pl.len(), amount_thb=pl.col("amount_thb").sum())
+        .agg(count_open=pl.col("n").sum().cast(pl.UInt32), amount_thb=pl.col("amount_thb").sum())
         .sort("break_class", "bucket")
     )
 
