@@ -319,24 +319,6 @@ class _Local:
             use_payouts=self.use_payouts,
         )
 
-    def regions(self, by_province: pl.DataFrame) -> pl.DataFrame:
-        """The region rows of kpi_areas_local.sql summed from its province rows."""
-        self.db.register("_by_province", by_province.to_arrow())
-        try:
-            measures = [
-                c for c in by_province.columns if c not in ("area_code", "name_th", "name_en")
-            ]
-            sums = ", ".join(f"sum(m.{c}) as {c}" for c in measures)
-            out = self.db.execute(
-                f"select r.region_code as area_code, r.name_th, r.name_en, {sums} "  # noqa: S608
-                "from dim_region r join dim_province p on p.region_code = r.region_code "
-                "join _by_province m on m.area_code = p.province_code "
-                "group by all order by area_code"
-            ).pl()
-        finally:
-            self.db.unregister("_by_province")
-        return out.cast(by_province.schema)
-
     def close(self) -> None:
         self.db.close()
 
@@ -428,19 +410,12 @@ def impact_view(
         if use_mart and inputs.db is not None:
             local = _Local(con, inputs, (chosen, prev_p, before_p), use_payouts)
             try:
-                if level == "region":
-                    # the country's regions are sums of its provinces (a seller is in one
-                    # province, a province in one region): one pass over the sellers
-                    by_province = local.measures(0, "province", "", "")
-                    now = with_kpis(local.regions(by_province))
-                    provinces = with_kpis(by_province)
-                else:
-                    now = with_kpis(local.measures(0, level, reg, prov))
-                    provinces = (
-                        now
-                        if level == "province"
-                        else with_kpis(local.measures(0, "province", map_region, ""))
-                    )
+                now = with_kpis(local.measures(0, level, reg, prov))
+                provinces = (
+                    now
+                    if level == "province"
+                    else with_kpis(local.measures(0, "province", map_region, ""))
+                )
                 prev = totals_of(local.measures(1, level, reg, prov))
                 before = (
                     prev if before_p == prev_p else totals_of(local.measures(2, level, reg, prov))
