@@ -197,6 +197,6 @@ def centre_effect(
 # The estimate of a snapshot never changes (a snapshot is never rewritten): kept per
 # process for the last few snapshots asked for, so a second view of the same snapshot
 # (another user, another period) does not rerun the regression.
-_ESTIMATES: dict[tuple[str, int], CentreEffect] = {}
+_ESTIMATES: dict[tuple[str, int, str], CentreEffect] = {}
 _ESTIMATES_LOCK = threading.Lock()
 _ESTIMATES_KEEP = 4

@@ -234,7 +234,7 @@ class _SnapshotInputs:
     first: pl.DataFrame | None
 
 
-_SNAPSHOTS: dict[tuple[str, int], _SnapshotInputs] = {}
+_SNAPSHOTS: dict[tuple[str, int, str], _SnapshotInputs] = {}
 _SNAPSHOTS_LOCK = threading.Lock()
 
 

@@ -71,11 +71,17 @@ def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
-def cache_key(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[str, int]:
-    """(the lake's catalog, ``snapshot_id``): what a per-process cache of a snapshot's
-    figures is keyed by (a snapshot never changes; another lake has other snapshots)."""
-    row = fetch_one(con, "select path from duckdb_databases() where database_name = 'lake'")
-    return (str(row[0] if row else ""), snapshot_id)
+def cache_key(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[str, int, str]:
+    """(the lake's catalog, ``snapshot_id``, its time): what a per-process cache of a
+    snapshot's figures is keyed by. A snapshot never changes; the time tells apart a lake
+    rebuilt at the same place (``postmart demo`` again), whose ids start over."""
+    row = fetch_one(
+        con,
+        "select (select path from duckdb_databases() where database_name = 'lake'), "
+        "(select snapshot_time from ducklake_snapshots('lake') where snapshot_id = ?)",
+        [int(snapshot_id)],
+    )
+    return (str(row[0] if row else ""), snapshot_id, str(row[1] if row else ""))
 
 
 def require_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
