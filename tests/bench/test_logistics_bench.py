@@ -243,7 +243,7 @@ for _ in range(5):
     warm.append(time.perf_counter() - t)
 peak = kb("VmHWM")
 # the lake's fixed cost of one query (the catalog's metadata read): a five-thousand-row
-# table, three times per call of ours (scope, "now", the scorecards)
+# table; a national call of ours makes two ("now", the scorecards), a region's three
 floor = []
 for _ in range(5):
     t = time.perf_counter()
@@ -354,7 +354,7 @@ def test_ours_against_a_pandas_dashboard(bench_lake: Settings) -> None:
     )
     print(
         f"  one lake query's fixed cost (catalog metadata, a 5,000-row table): "
-        f"{ours[4] * 1000:.1f} ms; ours makes three per call; pandas' warm / 10 = "
+        f"{ours[4] * 1000:.1f} ms; ours makes two per national call; pandas' warm / 10 = "
         f"{pandas[1] * 100:.1f} ms"
     )
     assert ours[5:] == pandas[5:], f"the figures differ: ours {ours[5:]}, pandas {pandas[5:]}"
