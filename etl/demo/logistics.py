@@ -374,27 +374,21 @@ def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
     every shipment's state recomputed by the loader's own statement (status, where the
     parcel is now, …), so the demo's shipments are what loads would have made them.
 
-    One month of labels at a time, each with the events and readings of its window: the
-    large demo's 90 M events in one statement took 19 GB (or spilled 26 GB past the
-    writer's memory limit). The state and marts are the loader's incremental refresh, which
+    Whole months of labels at a time (CHUNK_LABELS), each with the events and readings of
+    its window: the large demo's 90 M events in one statement took 19 GB (or spilled 26 GB
+    past the writer's memory limit). The state and marts are the loader's incremental refresh, which
     always equals the full recompute (tested)."""
     write_public_holidays(con)
-    months = [
-        r[0]
-        for r in con.execute(
-            "select distinct date_trunc('month', created_at) from fct_shipment order by 1"
-        ).fetchall()
-    ]
     n = 0
-    # A commit per month: one transaction over every month kept each month's rewrite in
+    # A commit per chunk: one transaction over every month kept each month's rewrite in
     # memory until the end (160 MB a month on the medium demo, 1.6 GB on the large).
-    for i, month in enumerate(months):
+    for i, (start, end) in enumerate(_chunks(con)):
         con.execute("begin")
         try:
             if i == 0:
                 for table in _TIMING_MARTS:
                     con.execute(f"delete from {table}")  # noqa: S608
-            n += _finish_month(con, month)
+            n += _finish_range(con, start, end)
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -402,10 +396,38 @@ def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
     return n
 
 
-def _finish_month(con: duckdb.DuckDBPyConnection, month: dt.datetime) -> int:
-    # [the month's first day, the next month's first day, that plus the events' span]
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    window = [month, following, following + dt.timedelta(days=EVENT_SPAN_DAYS)]
+# Labels per chunk: whole months up to about this many (the large demo's months hold about
+# 350,000 each, so it goes month by month; the tiny and small demos in one or two chunks —
+# a chunk costs a DuckLake commit and a rewrite of the timing marts, seconds on a small lake).
+CHUNK_LABELS = 400_000
+
+
+def _chunks(con: duckdb.DuckDBPyConnection) -> list[tuple[dt.datetime, dt.datetime]]:
+    """[start, end) ranges of whole months holding about CHUNK_LABELS labels each."""
+    months = con.execute(
+        "select date_trunc('month', created_at) as m, count(*) from fct_shipment "
+        "group by m order by m"
+    ).fetchall()
+    chunks: list[tuple[dt.datetime, dt.datetime]] = []
+    start, count = None, 0
+    for month, labels in months:
+        if start is not None and count + labels > CHUNK_LABELS:
+            chunks.append((start, month))
+            start, count = None, 0
+        start = start or month
+        count += labels
+    if start is not None:
+        chunks.append((start, _next_month(months[-1][0])))
+    return chunks
+
+
+def _next_month(month: dt.datetime) -> dt.datetime:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _finish_range(con: duckdb.DuckDBPyConnection, start: dt.datetime, end: dt.datetime) -> int:
+    # [the chunk's first day, the day after it, that plus the events' span]
+    window = [start, end, end + dt.timedelta(days=EVENT_SPAN_DAYS)]
     touched = con.execute(
         "select tracking_no from fct_shipment where created_at >= $1 and created_at < $2",
         window[:2],
