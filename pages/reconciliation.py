@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import formatting, ui
 from dashboard.identity.user import User
-from dashboard.payments import cases, figures, recon, statement
+from dashboard.payments import figures, queue, recon, statement
 from dashboard.ui import lake, tables, widgets
 from warehouse import vocab
 
@@ -106,7 +106,7 @@ def render(user: User) -> None:
         st.rerun()
     with ui.errors_shown():
         st_ = statement.daily_statement(user, lake.reader(), rail, days=days)
-        age = cases.ageing(user)
+        age = queue.ageing(user)
     if st_.as_of is None:
         st.info(ui.t("payments.no_payments"), icon=":material/info:")
         return
@@ -119,7 +119,7 @@ def render(user: User) -> None:
     st.caption(ui.t("payments.by_value_day_help"))
     tables.show_table(st_.by_value_day, VALUE_COLUMNS, key="statement_funded")
     st.subheader(ui.t("payments.breaks_by_age"))
-    at_risk = cases.money_at_risk(age)
+    at_risk = queue.money_at_risk(age)
     st.metric(ui.t("payments.money_at_risk"), _money(at_risk), border=True)
     breaks_chart(age)
     tables.show_table(

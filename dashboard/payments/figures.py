@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts
-from dashboard.payments.cases import AGE_BUCKETS
+from dashboard.payments.queue import AGE_BUCKETS
 
 
 def breaks_by_age(age: pl.DataFrame, word: Callable[[str], str], y_title: str) -> go.Figure:

@@ -1,5 +1,5 @@
 """Input widgets the pages share: select boxes with an "all" or "choose" entry, managed
-reason lists, the end of an action, and filters kept in the URL."""
+reason lists, the end of an action, filters kept in the URL, and a pager."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.formatting import format_number
 from dashboard.ui.text import t
 
 
@@ -134,3 +135,31 @@ def mirror_query_params(values: Mapping[str, str | None]) -> None:
                 del st.query_params[name]
         elif st.query_params.get(name) != value:
             st.query_params[name] = value
+
+
+def requested_page(key: str, *, param: str, scope: Any) -> int:
+    """The page (from 0) a paged table is asked for: its pager's value, or the URL's
+    ``param`` (from 1) on the first draw; the first page again whenever ``scope`` (the
+    filter the pages are of) changes. Draw the pager with :func:`pager` after the read."""
+    seen = f"{key}__scope"
+    if seen in st.session_state and st.session_state[seen] != scope:
+        st.session_state[key] = 1
+    st.session_state[seen] = scope
+    if key not in st.session_state:
+        asked = query_value(param) or ""
+        st.session_state[key] = int(asked) if asked.isdigit() and int(asked) >= 1 else 1
+    return int(st.session_state[key]) - 1
+
+
+def pager(page: int, pages: int, *, key: str, param: str, container: Any = None) -> None:
+    """The page number input of a result with ``pages`` pages now showing ``page`` (from
+    0, as the service clamped it), kept in the URL as ``param`` past the first page."""
+    st.session_state[key] = page + 1
+    (container or st).number_input(
+        t("common.page", pages=format_number(pages)),
+        min_value=1,
+        max_value=max(pages, 1),
+        step=1,
+        key=key,
+    )
+    mirror_query_params({param: str(page + 1) if page else None})

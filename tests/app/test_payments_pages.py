@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import i18n
+from dashboard.identity.user import CLI_ACTOR
+from dashboard.payments import queue
 from tests.app.helpers import account_of, signed_in_app
 
 
@@ -63,6 +65,28 @@ def test_exception_queue_filter_lives_in_the_url(app_env, demo_accounts) -> None
     assert at.selectbox(key="q_class").value == "chargeback"
     classes = set(at.dataframe[0].value[th("payments.col.break_class")])
     assert classes == {th("payments.class.chargeback")}
+
+
+def test_exception_queue_pages_from_the_url_and_back_to_the_first_on_a_new_filter(
+    app_env, demo_accounts, monkeypatch
+) -> None:
+    monkeypatch.setattr(queue, "PAGE_SIZE", 5)
+    whole = queue.queue(CLI_ACTOR)["case_id"].to_list()
+    assert len(whole) > 10
+    at = signed_in_app(*account_of(demo_accounts, "payments_officer"))
+    at.query_params["page"] = "2"
+    at = _open(at, "exception_queue")
+    shown = at.dataframe[0].value[th("payments.col.case_id")].tolist()
+    assert shown == whole[5:10]
+    assert at.number_input(key="q_page").value == 2
+    assert th("common.page", pages=str(-(-len(whole) // 5))) == at.number_input(key="q_page").label
+    assert f"{len(whole)} " in at.caption[0].value  # the count is of the whole selection
+    at.number_input(key="q_page").set_value(3).run()
+    assert at.dataframe[0].value[th("payments.col.case_id")].tolist() == whole[10:15]
+    assert at.query_params["page"] == "3"
+    at.selectbox(key="q_rail").select("gateway").run()
+    assert at.number_input(key="q_page").value == 1
+    assert "page" not in at.query_params
 
 
 def test_cod_custody_for_a_branch_manager_and_an_officer(app_env, demo_accounts) -> None:

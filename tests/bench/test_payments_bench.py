@@ -31,7 +31,7 @@ import pandas as pd
 import pytest
 
 from dashboard.identity.user import CLI_ACTOR
-from dashboard.payments import cases, custody, health, payouts, recon, statement, trail
+from dashboard.payments import custody, health, payouts, queue, recon, statement, trail
 from etl.load import payment_marts
 from etl.load.loader import load_files
 from tests.lake_catalogs import copy_lake_files
@@ -266,9 +266,9 @@ def test_payments_bench(bench_lake: Settings, capsys) -> None:
         pages = {
             "reconciliation (statement + ageing)": lambda: (
                 statement.daily_statement(CLI_ACTOR, con, "gateway", settings=settings),
-                cases.ageing(CLI_ACTOR, settings=settings),
+                queue.ageing(CLI_ACTOR, settings=settings),
             ),
-            "exception queue": lambda: cases.queue(CLI_ACTOR, settings=settings),
+            "exception queue (a page)": lambda: queue.queue_page(CLI_ACTOR, settings=settings),
             "payment health": lambda: health.health(CLI_ACTOR, con, settings=settings),
             "settlement": lambda: health.settlement(CLI_ACTOR, con, settings=settings),
             "COD custody": lambda: custody.custody(CLI_ACTOR, con, settings=settings),

@@ -4,17 +4,19 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
 import threading
 
+import polars as pl
 import pytest
 from sqlalchemy import select
 
 from dashboard import export
 from dashboard.errors import Conflict, PermissionDenied, ValidationFailed
-from dashboard.payments import cases, write_off
+from dashboard.payments import cases, queue, write_off
 from warehouse import ops
 from warehouse.ops_schema import audit_log
 
@@ -46,9 +48,9 @@ def test_assign_comment_and_resolve_are_audited_with_before_and_after(officers) 
     cases.comment(b, ids["T1"], "asked 2C2P for the line")
     done = cases.resolve(b, ids["T1"], "matched_by_hand", matched_ref="2C2P-20261105-01:T1")
     assert (done["status"], done["resolution_code"]) == ("resolved", "matched_by_hand")
-    queue = cases.queue(a)
-    assert queue["case_id"].to_list() == [ids["T2"]]
-    assert queue["assignee_name"].to_list() == ["pay.b"]
+    shown = queue.queue(a)
+    assert shown["case_id"].to_list() == [ids["T2"]]
+    assert shown["assignee_name"].to_list() == ["pay.b"]
     with ops.read(ops.engine()) as conn:
         entry = (
             conn.execute(select(audit_log).where(audit_log.c.action == "payments.case.resolve"))
@@ -95,14 +97,39 @@ def test_a_case_the_officer_resolved_stays_resolved_on_a_rerun(officers) -> None
 def test_the_queue_exports_as_csv_with_formulas_neutralised(officers) -> None:
     a, _ = officers
     sync(breaks(("orphan_settlement", "=HYPERLINK(1)", "10.00")))
-    data = export.csv_bytes(cases.queue(a))
+    data = export.csv_bytes(queue.queue(a))
     assert "'=HYPERLINK(1)" in data.decode("utf-8-sig")
+
+
+def test_the_queue_pages_through_every_case_once_with_the_selections_totals(officers) -> None:
+    a, _b = officers
+    found = breaks(*[("missing_settlement", f"T{i}", f"{100 + i}.00") for i in range(7)])
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=3 * i) for i in range(7)]
+    sync(found.with_columns(occurred_on=pl.Series(days), due_on=pl.Series(days)))
+    every = queue.QueueFilter(status="all")
+    whole = queue.queue(a, every)
+    assert whole.height == 7
+    n = -(-whole.height // 2)
+    pages = [queue.queue_page(a, every, i, page_size=2) for i in range(n)]
+    assert pl.concat([p.rows for p in pages]).equals(whole)  # in order, none twice
+    assert {(p.total, p.pages) for p in pages} == {(whole.height, n)}
+    assert pages[0].amount_thb == pytest.approx(whole["amount_thb"].sum())
+    past_the_end = queue.queue_page(a, every, n + 5, page_size=2)
+    assert past_the_end.page == n - 1 and past_the_end.rows.equals(pages[-1].rows)
+    # "at least n days old" is asked of the database, the same as of the rows
+    today = whole["occurred_on"].max() + dt.timedelta(days=3)
+    ages = queue.queue(a, every, today=today)["age_days"]
+    cut = int(ages.median())
+    old = queue.QueueFilter(status="all", min_age_days=cut)
+    older = queue.queue_page(a, old, today=today)
+    assert older.total == (ages >= cut).sum() < whole.height
+    assert older.rows["age_days"].min() >= cut
 
 
 def test_other_roles_may_not_work_the_queue(ops_settings, make_user) -> None:
     ministry, _ = make_user("ministry")
     with pytest.raises(PermissionDenied):
-        cases.queue(ministry)
+        queue.queue(ministry)
 
 
 def _check(results: list, a, b) -> None:
