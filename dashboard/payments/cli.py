@@ -48,9 +48,11 @@ def after_load() -> None:
 
 def after_demo(settings: Settings) -> None:
     from dashboard.identity.user import CLI_ACTOR
-    from dashboard.payments import recon
+    from dashboard.payments import payout_bank, recon
 
     print(recon.run(CLI_ACTOR, settings=settings).text())
+    returned = payout_bank.apply_returns(CLI_ACTOR, settings=settings)
+    print(f"payouts the bank returned, held back on their sellers: {returned}")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

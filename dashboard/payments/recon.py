@@ -525,14 +525,19 @@ def after_load(
     session_id: str | None = None,
 ) -> RunResult | None:
     """Reconcile after a load that brought rows of a money feed (``feeds``: the feeds that
-    loaded, None when unknown). A failure here never fails the load: the next run catches
+    loaded, None when unknown), and apply the bank's payout returns after a load of them.
+    A failure here never fails the load: the next run catches
     up, since a run reads the whole lake."""
     from dashboard.errors import AppError
+    from dashboard.payments import payout_bank
     from warehouse.lake import LakeError
 
-    if feeds is not None and not feeds & MONEY_FEEDS:
-        return None
     try:
+        if feeds is None or "payout_returns" in feeds:
+            # the bank's returns put money back on sellers before anyone opens payouts
+            payout_bank.apply_returns(actor, settings=settings, session_id=session_id)
+        if feeds is not None and not feeds & MONEY_FEEDS:
+            return None
         return run(actor, settings=settings, session_id=session_id)
     except (AppError, LakeError):
         return None

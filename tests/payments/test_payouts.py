@@ -13,10 +13,15 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from sqlalchemy import select
 
 from dashboard.errors import Conflict, ValidationFailed
-from dashboard.payments import payout_bank, payouts, trail
+from dashboard.identity import audit
+from dashboard.payments import payout_bank, payouts, recon, trail
+from warehouse import ops
 from warehouse.lake import connect_reader, connect_writer
+from warehouse.ops_schema import audit_log
+from warehouse.ops_schema_payments import pay_payout
 from warehouse.settings import Settings
 
 from .helpers import breaks, sync
@@ -180,7 +185,19 @@ def test_manual_hold_release_run_bank_file_and_a_return(lake, make_user) -> None
             "values (?, ?, ?, 'account_closed')",
             [payout_id, TODAY, Decimal(ok_line[4])],
         )
-    _schedule(lake, officer)  # reads the returns
+    # a load of the returns feed applies them (no reconciliation: not a money feed)
+    assert recon.after_load(officer, {"payout_returns"}, settings=lake) is None
+    assert payout_bank.apply_returns(officer, settings=lake) == 0  # already applied
+    with ops.read(ops.engine(lake)) as conn:
+        status = conn.execute(
+            select(pay_payout.c.status).where(pay_payout.c.payout_id == payout_id)
+        ).scalar_one()
+        audited = conn.execute(
+            select(audit_log.c.entity_id).where(audit_log.c.action == "payments.hold.bank_return")
+        ).scalars()
+        assert (status, len(list(audited))) == ("returned", 1)
+    assert audit.verify(lake).ok
+    _schedule(lake, officer)
     held = payouts.holds(officer, settings=lake)
     back = held.filter(held["seller_id"] == "S_OK")
     assert back["reason_code"].to_list() == ["bank_returned"]
