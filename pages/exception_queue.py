@@ -112,11 +112,14 @@ def case_panel(user: User, case_id: int) -> None:
             if ui.text.attempt(cases.assign, user, [case_id], who, session_id=ui.session_id()):
                 ui.text.flash(FLASH, "payments.assigned", case_id=case_id, who=who)
                 st.rerun()
-        note = act_comment.text_input(ui.t("payments.comment"), key="case_comment")
-        if act_comment.button(ui.t("payments.add_comment"), key="case_comment_btn"):
-            if ui.text.attempt(cases.comment, user, case_id, note, session_id=ui.session_id()):
-                ui.text.flash(FLASH, "payments.commented", case_id=case_id)
-                st.rerun()
+        # A form: the comment and the click reach the app together (a text input commits
+        # on blur, and a click straight after typing could arrive before the text did).
+        with act_comment.form("case_comment_form", clear_on_submit=True, border=False):
+            note = st.text_input(ui.t("payments.comment"), key="case_comment")
+            if st.form_submit_button(ui.t("payments.add_comment")):
+                if ui.text.attempt(cases.comment, user, case_id, note, session_id=ui.session_id()):
+                    ui.text.flash(FLASH, "payments.commented", case_id=case_id)
+                    st.rerun()
         resolve_form(user, case)
     elif case["status"] == "pending_approval":
         st.warning(

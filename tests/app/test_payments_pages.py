@@ -58,6 +58,19 @@ def test_exception_queue_resolves_a_case(app_env, demo_accounts) -> None:
     assert case_id not in remaining
 
 
+def test_a_comment_typed_and_sent_at_once_is_kept(app_env, demo_accounts) -> None:
+    at = _open(signed_in_app(*account_of(demo_accounts, "payments_officer")), "exception_queue")
+    case_id = int(at.dataframe[0].value[th("payments.col.case_id")].iloc[0])
+    at.session_state["case_open"] = case_id
+    at.run()
+    at.text_input(key="case_comment").input("โทรหาสาขาแล้ว")
+    next(b for b in at.button if b.label == th("payments.add_comment")).click().run()
+    assert not at.exception, at.exception
+    assert any(th("payments.commented", case_id=case_id) in s.value for s in at.success)
+    notes = at.dataframe[1].value[th("payments.col.note")].tolist()
+    assert "โทรหาสาขาแล้ว" in notes
+
+
 def test_exception_queue_filter_lives_in_the_url(app_env, demo_accounts) -> None:
     at = signed_in_app(*account_of(demo_accounts, "admin"))
     at.query_params["class"] = "chargeback"
