@@ -225,14 +225,33 @@ async def signed_in_page(browser, url: str, script, account, rec: Recorder):
     return context, page
 
 
-async def one_user(page, url, script, rec: Recorder, ctx: Context, until: float) -> None:
+async def one_user(
+    page, url, script, rec: Recorder, ctx: Context, until: float, evidence: Path | None = None
+) -> None:
     while time.monotonic() < until:
         try:
             await script.run(page, rec, ctx)
-        except Exception:  # noqa: BLE001 — recorded; start the round again from a fresh page
+        except Exception as exc:  # noqa: BLE001 — recorded; start again from a fresh page
+            if evidence is not None:
+                with contextlib.suppress(Exception):
+                    await keep_evidence(page, evidence, script.name, exc)
             with contextlib.suppress(Exception):
                 await page.goto(url + "/")
                 await page.locator(NAV_LINKS).first.wait_for(state="visible")
+
+
+async def keep_evidence(page, folder: Path, script: str, exc: Exception) -> None:
+    """What the user saw when an interaction failed: a screenshot, the page's URL and
+    messages and the error, so an error in the report can be explained."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"{time.strftime('%H%M%S')}-{script}-{id(page) % 10_000}"
+    await page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
+    shown = page.locator('[data-testid="stAlert"], [data-testid="stException"]')
+    alerts = await shown.all_inner_texts()
+    stem.with_suffix(".txt").write_text(
+        f"{page.url}\n{type(exc).__name__}: {exc}\n\n" + "\n---\n".join(alerts),
+        encoding="utf-8",
+    )
 
 
 def summary(
@@ -311,6 +330,7 @@ async def run_stages(
     env: dict[str, str] | None = None,
     feeds: list[Path] | None = None,
     stop_after_pass: bool = True,
+    evidence: Path | None = None,
 ) -> list[dict]:
     from playwright.async_api import async_playwright
 
@@ -332,7 +352,7 @@ async def run_stages(
                 until = started + stage_s
                 load_before = load_averages()
                 tasks = [
-                    one_user(opened[1], url, sc, rec, ctx, until)
+                    one_user(opened[1], url, sc, rec, ctx, until, evidence)
                     for sc, opened in zip(chosen, sessions, strict=True)
                     if opened is not None
                 ]
@@ -465,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
                 env,
                 feeds,
                 stop_after_pass=not args.all_stages,
+                evidence=run_dir / "errors",
             )
         )
     passed = next(
