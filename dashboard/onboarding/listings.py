@@ -10,7 +10,7 @@ version supersedes the old one.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,23 +106,58 @@ def _insert_version(
     submitted_at: Any = None,
 ) -> dict[str, Any]:
     latest = _latest(conn, listing_id)
-    version = (latest["version"] + 1) if latest else 1
-    if latest and latest["status"] in ("pending", "changes_requested"):
-        # An unreviewed version replaced by a newer edit is never reviewed itself.
+    if latest and latest["status"] in UNREVIEWED:
+        _supersede(conn, [(listing_id, latest["version"])])
+    row = _version_row(
+        listing_id,
+        values,
+        latest=latest,
+        province_code=province_code,
+        status=status,
+        medians=medians,
+        terms=terms,
+        seller_titles=_seller_titles(conn, values.get("seller_id"), listing_id),
+        source_updated_at=source_updated_at,
+        submitted_at=submitted_at,
+    )
+    conn.execute(ob_listing_version.insert().values(**row))
+    return row
+
+
+# An unreviewed version replaced by a newer edit is never reviewed itself.
+UNREVIEWED = ("pending", "changes_requested")
+
+
+def _supersede(conn: Connection, versions: Sequence[tuple[str, int]]) -> None:
+    for listing_id, version in versions:
         conn.execute(
             update(ob_listing_version)
             .where(
                 ob_listing_version.c.listing_id == listing_id,
-                ob_listing_version.c.version == latest["version"],
+                ob_listing_version.c.version == version,
             )
             .values(status="superseded")
         )
+
+
+def _version_row(
+    listing_id: str,
+    values: Mapping[str, Any],
+    *,
+    latest: Mapping[str, Any] | None,
+    province_code: str,
+    status: str,
+    medians: Mapping[str, Decimal],
+    terms: Sequence[Term],
+    seller_titles: set[str],
+    source_updated_at: Any = None,
+    submitted_at: Any = None,
+) -> dict[str, Any]:
+    """The next version of a listing (after ``latest``) with its checks, not yet written."""
+    version = (latest["version"] + 1) if latest else 1
     content = {f: values.get(f) for f in CONTENT_FIELDS}
     checks = listing_checks(
-        content,
-        category_medians=medians,
-        terms=terms,
-        same_seller_titles=_seller_titles(conn, content["seller_id"], listing_id),
+        content, category_medians=medians, terms=terms, same_seller_titles=seller_titles
     )
     row = {
         **content,
@@ -135,7 +170,6 @@ def _insert_version(
         "source_updated_at": source_updated_at,
         "submitted_at": submitted_at or store.now(),
     }
-    conn.execute(ob_listing_version.insert().values(**row))
     return row
 
 
@@ -167,6 +201,34 @@ select l.listing_id, l.seller_id, s.province_code, l.category_code, l.title_th, 
 from dim_listing l join dim_seller s using (seller_id)
 order by l.listing_id
 """
+
+
+_INSERT_BATCH = 2_000
+
+
+class _SellerTitles:
+    """:func:`_seller_titles` kept in memory during an import: per seller, each listing's
+    newest version's status and normalized titles."""
+
+    def __init__(self, newest: Iterable[Mapping[str, Any]]) -> None:
+        self._by_seller: dict[str, dict[str, tuple[str, set[str]]]] = {}
+        for row in newest:
+            self.put(row)
+
+    def put(self, row: Mapping[str, Any]) -> None:
+        names = {normalize_title(t) for t in (row["title_th"], row["title_en"]) if t}
+        self._by_seller.setdefault(row["seller_id"], {})[row["listing_id"]] = (
+            row["status"],
+            names,
+        )
+
+    def others(self, seller_id: str, listing_id: str) -> set[str]:
+        return {
+            name
+            for other, (status, names) in self._by_seller.get(seller_id, {}).items()
+            if other != listing_id and status != "rejected"
+            for name in names
+        }
 
 
 def import_from_lake(actor: User | None, *, session_id: str | None = None) -> ListingImportResult:
@@ -207,44 +269,53 @@ def import_from_lake(actor: User | None, *, session_id: str | None = None) -> Li
                 )
             ).mappings()
         }
+        # What _insert_version asks the database per listing (its newest version, its
+        # seller's other titles) is known here: kept in memory and the versions written
+        # a few thousand per statement (the large demo's 250,000 listings were three
+        # statements each, the slowest part of building it).
+        titles = _SellerTitles(newest.values())
+        rows: list[dict[str, Any]] = []
+        superseded: list[tuple[str, int]] = []
         for raw in feed.iter_rows(named=True):
-            latest = newest.get(raw["listing_id"])
+            listing_id = raw["listing_id"]
+            latest = newest.get(listing_id)
             if latest is None:
                 status = (
                     raw["status"]
                     if raw["status"] in ("approved", "rejected", "pending")
                     else "pending"
                 )
-                _insert_version(
-                    conn,
-                    raw["listing_id"],
-                    raw,
-                    province_code=raw["province_code"],
-                    status=status,
-                    medians=medians,
-                    terms=terms,
-                    source_updated_at=raw["updated_at"],
-                    submitted_at=raw["created_at"],
-                )
+                province_code, submitted = raw["province_code"], raw["created_at"]
                 inserted += 1
-                continue
-            newer = raw["updated_at"] is not None and (
-                latest["source_updated_at"] is None
-                or raw["updated_at"] > latest["source_updated_at"]
-            )
-            if newer and _changed(latest, raw):
-                _insert_version(
-                    conn,
-                    raw["listing_id"],
-                    raw,
-                    province_code=latest["province_code"],
-                    status="pending",
-                    medians=medians,
-                    terms=terms,
-                    source_updated_at=raw["updated_at"],
-                    submitted_at=raw["updated_at"],
+            else:
+                newer = raw["updated_at"] is not None and (
+                    latest["source_updated_at"] is None
+                    or raw["updated_at"] > latest["source_updated_at"]
                 )
+                if not (newer and _changed(latest, raw)):
+                    continue
+                if latest["status"] in UNREVIEWED:
+                    superseded.append((listing_id, latest["version"]))
+                status, province_code = "pending", latest["province_code"]
+                submitted = raw["updated_at"]
                 versions += 1
+            row = _version_row(
+                listing_id,
+                raw,
+                latest=latest,
+                province_code=province_code,
+                status=status,
+                medians=medians,
+                terms=terms,
+                seller_titles=titles.others(raw["seller_id"], listing_id),
+                source_updated_at=raw["updated_at"],
+                submitted_at=submitted,
+            )
+            titles.put(row)
+            rows.append(row)
+        _supersede(conn, superseded)
+        for start in range(0, len(rows), _INSERT_BATCH):
+            conn.execute(ob_listing_version.insert(), rows[start : start + _INSERT_BATCH])
         if inserted or versions:
             trail.add(
                 "onboarding.listing.import_feed",
