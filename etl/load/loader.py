@@ -311,9 +311,11 @@ def _load_one(
             marts_since = payment_marts.since(con, feed.name, good)  # payments
             stored = shipment_state.before_merge(con, feed.name, good)  # logistics
             written = _merge(con, feed, good, constants, stored.relation if stored else None)
-            shipment_state.after_merge(con, feed.name, good, stored, written)  # logistics
+            changed = shipment_state.after_merge(  # logistics
+                con, feed.name, good, stored, written, watch=payment_marts.SHIPMENT_COLUMNS
+            )
             impact_marts.after_merge(con, feed.name, good)  # impact
-            payment_marts.after_merge(con, feed.name, good, marts_since)  # payments
+            payment_marts.after_merge(con, feed.name, good, marts_since, changed)  # payments
         if q.height:
             con.register("_q", q.to_arrow())
             con.execute("insert into etl_quarantine by name select * from _q")

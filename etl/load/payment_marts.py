@@ -19,6 +19,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from etl.load.shipment_state import StateChange
 from warehouse.query import sql_text
 
 # The feeds whose rows the marts read.
@@ -46,6 +47,21 @@ MARTS = {
     "mart_pay_payout_day": ("payments/marts/payout_day", "delivered_on"),
     "mart_pay_returned_day": ("payments/marts/returned_day", "ordered_on"),
 }
+# The feeds that reach the marts only through the shipments' state (fct_shipment): after
+# their loads the marts follow the shipments whose state changed (``StateChange``), not
+# every parcel the file names — a day's tracking batch repeats events from months ago
+# that change nothing, and its earliest event day made a refresh of two years of marts.
+STATE_FEEDS = frozenset({"shipments", "tracking_api", "tracking_jsonl"})
+# The fct_shipment columns the marts read (marts/*.sql): a change of any other (where the
+# parcel is now, its last event) moves no mart.
+SHIPMENT_COLUMNS = (
+    "order_id",
+    "delivered_at",
+    "is_cod",
+    "cod_amount_thb",
+    "dest_branch_code",
+    "is_returned",
+)
 EVERYTHING = dt.date(1900, 1, 1)
 _KEYS = {
     "txn_ids": ("transaction_id",),
@@ -79,12 +95,40 @@ def _floor(good: pl.DataFrame) -> dt.date | None:
 def since(con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame) -> dt.date | None:
     """The first day a load of ``good`` rows of ``feed_name`` can change (None: nothing, or
     the marts are not built yet)."""
-    if feed_name not in MART_FEEDS or not good.height or not is_built(con):
+    if feed_name not in MART_FEEDS or feed_name in STATE_FEEDS or not good.height:
         return None
-    row = con.execute(
-        sql_text("payments/marts/since"), {"floor": _floor(good), **_keys(good)}
-    ).fetchone()
+    if not is_built(con):
+        return None
+    return _since(con, _floor(good), _keys(good))
+
+
+def _since(
+    con: duckdb.DuckDBPyConnection, floor: dt.date | None, keys: dict[str, list[str]]
+) -> dt.date | None:
+    row = con.execute(sql_text("payments/marts/since"), {"floor": floor, **keys}).fetchone()
     return row[0] if row else None
+
+
+def _state_since(con: duckdb.DuckDBPyConnection, changed: StateChange | None) -> dt.date | None:
+    """The first mart day the shipments' changed rows (before and after) can move: their
+    delivery days (the COD, statement and payout marts are by delivery day; an order's is
+    its first parcel's, never before the earliest of these) and, of parcels returned before
+    or after, their orders' days (the returned-orders mart). None: no mart moves."""
+    rows = changed.rows if changed is not None else pl.DataFrame()
+    if not rows.height:
+        return None
+    days = [rows["delivered_at"].min()]
+    returned = rows.filter(pl.col("is_returned").fill_null(False))["order_id"].drop_nulls()
+    if returned.len():
+        days.append(
+            con.execute(
+                "select min(ordered_at) from fct_order "
+                "where order_id in (select unnest(cast(? as varchar[])))",
+                [returned.unique().to_list()],
+            ).fetchone()[0]
+        )
+    days = [d.date() if isinstance(d, dt.datetime) else d for d in days if d is not None]
+    return min(days) if days else None
 
 
 def is_built(con: duckdb.DuckDBPyConnection) -> bool:
@@ -116,10 +160,20 @@ def refresh(con: duckdb.DuckDBPyConnection, since_on: dt.date | None) -> None:
 
 
 def after_merge(
-    con: duckdb.DuckDBPyConnection, feed_name: str, good: pl.DataFrame, before: dt.date | None
+    con: duckdb.DuckDBPyConnection,
+    feed_name: str,
+    good: pl.DataFrame,
+    before: dt.date | None,
+    changed: StateChange | None = None,
 ) -> None:
-    """The loader's hook: ``before`` is :func:`since` taken before the merge."""
+    """The loader's hook: ``before`` is :func:`since` taken before the merge; ``changed``
+    the shipments a shipments or tracking load changed (``shipment_state.after_merge``)."""
     if feed_name not in MART_FEEDS or not good.height or not is_built(con):
+        return
+    if feed_name in STATE_FEEDS:
+        first = _state_since(con, changed)
+        if first is not None:
+            refresh(con, first)
         return
     after = since(con, feed_name, good)
     days = [d for d in (before, after) if d is not None]

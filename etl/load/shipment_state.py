@@ -11,6 +11,7 @@ recompute (``refresh(con, None)``) run the same statement, so they always agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -22,7 +23,7 @@ from warehouse.logistics_marts import EVENTS_SQL as _EVENTS
 from warehouse.logistics_marts import READINGS_SQL as _READINGS
 from warehouse.logistics_marts import replace_rows as _replace
 from warehouse.logistics_marts import write_timing
-from warehouse.query import sql_text
+from warehouse.query import quote_ident, sql_text
 
 # The feeds whose loads change shipment state (their rows carry tracking_no).
 SHIPMENT_FEEDS = frozenset({"shipments", "tracking_api", "tracking_jsonl"})
@@ -147,16 +148,44 @@ def refresh(
     may change the class; events never do); returns how many rows were written. Runs in
     the caller's transaction. ``events`` / ``readings``: every event / cold-chain reading of
     ``tracking_nos`` when the caller has them already (Arrow)."""
+    return _refresh(con, tracking_nos, labels, events, readings, watch=None)[0]
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """The fct_shipment rows a load changed in the columns a caller watches: ``rows``
+    holds each changed row before (``side`` "old") and after ("new"; a new shipment has
+    only that), in those columns. The payments marts follow these, not every parcel a file
+    names (a day's tracking batch repeats events from months ago, which at most move where
+    a parcel was last seen)."""
+
+    rows: pl.DataFrame
+
+    @property
+    def tracking_nos(self) -> list[str]:
+        return self.rows["tracking_no"].unique().sort().to_list() if self.rows.height else []
+
+
+def _refresh(
+    con: duckdb.DuckDBPyConnection,
+    tracking_nos: pl.Series | None,
+    labels: bool,
+    events: object | None,
+    readings: object | None,
+    *,
+    watch: Sequence[str] | None,
+) -> tuple[int, StateChange | None]:
     if events is None:
         touched, events = _touched_and_events(con, tracking_nos)
     else:
         touched = tracking_nos.cast(pl.Utf8).unique()
     rows = _compute(con, touched, events)
     if rows.is_empty():
-        return 0
+        return 0, StateChange(pl.DataFrame()) if watch is not None else None
     state = rows.to_arrow()
     con.register("_state", state)
     try:
+        change = _change(con, watch) if watch is not None else None
         con.execute(
             "delete from fct_shipment where tracking_no in (select tracking_no from _state)"
         )
@@ -169,7 +198,25 @@ def refresh(
         if readings is None and labels:
             readings = _readings_of(con, touched)
         write_timing(con, state, events, readings)
-    return rows.height
+    return rows.height, change
+
+
+def _change(con: duckdb.DuckDBPyConnection, watch: Sequence[str]) -> StateChange:
+    """How the recomputed rows in _state differ from the stored ones in the ``watch``
+    columns (set difference both ways: NULLs compare equal)."""
+    columns = ", ".join(quote_ident(c) for c in dict.fromkeys(("tracking_no", *watch)))
+    old = (
+        f"select {columns} from fct_shipment "  # noqa: S608
+        "where tracking_no in (select tracking_no from _state)"
+    )
+    new = f"select {columns} from _state"  # noqa: S608
+    return StateChange(
+        con.execute(
+            f"with o as ({old}), n as ({new}) "  # noqa: S608
+            "select 'old' as side, * from (select * from o except select * from n) "
+            "union all select 'new', * from (select * from n except select * from o)"
+        ).pl()
+    )
 
 
 # The feeds whose loads change the working days: every shipment's timing follows.
@@ -238,17 +285,22 @@ def after_merge(
     good: pl.DataFrame,
     stored: Stored | None = None,
     written: object | None = None,
-) -> None:
-    """The loader's hook: a shipments or tracking file refreshes the shipments it names, a
-    readings file their cold-chain rows, a holiday file every shipment's timing."""
+    watch: Sequence[str] = (),
+) -> StateChange | None:
+    """The loader's hook: a shipments or tracking file refreshes the shipments it names
+    (returning those whose ``watch`` columns changed), a readings file their cold-chain
+    rows, a holiday file every shipment's timing."""
     if stored is not None:
         try:
-            refresh(con, stored.touched, labels=False, events=_events_after(con, stored, written))
+            events = _events_after(con, stored, written)
+            return _refresh(con, stored.touched, False, events, None, watch=watch)[1]
         finally:
             con.unregister(stored.relation)
     elif feed_name in SHIPMENT_FEEDS and good.height and "tracking_no" in good.columns:
-        refresh(con, good["tracking_no"], labels=feed_name in LABEL_FEEDS)
+        labels = feed_name in LABEL_FEEDS
+        return _refresh(con, good["tracking_no"], labels, None, None, watch=watch)[1]
     elif feed_name in READING_FEEDS and good.height and "tracking_no" in good.columns:
         refresh_cold_chain(con, good["tracking_no"])
     elif feed_name in CALENDAR_FEEDS and good.height:
         refresh_timing(con)
+    return None

@@ -90,3 +90,73 @@ def assert_marts_are_a_full_rebuild(settings: Settings) -> None:
         for table, before in kept.items():
             after = con.execute(f"select * from {table} order by all").pl()  # noqa: S608
             assert after.equals(before), table
+
+
+STATE = "select refreshed_at, refreshed_since_on from mart_pay_state"
+
+
+def _tracking_file(path, events) -> None:
+    import json
+
+    with path.open("w", encoding="utf-8") as fh:
+        for tracking_no, status, at, location in events:
+            rec = {
+                "barcode": tracking_no,
+                "status": status,
+                "status_date": at.strftime("%Y-%m-%dT%H:%M:%S+07:00"),
+                "location": location,
+            }
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def test_a_tracking_load_refreshes_the_marts_only_for_shipments_it_changed(
+    demo_settings: Settings, tmp_path, monkeypatch
+) -> None:
+    from etl.load.loader import load_files
+    from tests.lake_catalogs import copy_lake_files
+    from warehouse.lake import OVERRIDE_DATA_PATH_ENV
+    from warehouse.settings import load_settings
+
+    data = tmp_path / "lake_copy"
+    copy_lake_files(demo_settings, data)
+    monkeypatch.setenv(OVERRIDE_DATA_PATH_ENV, "1")
+    lake = load_settings({"POSTMART_DATA_DIR": str(data)})
+    con = connect_reader(lake)
+    try:
+        old = con.execute(
+            "select tracking_no, status_code, event_at, location from fct_tracking_event "
+            "order by event_at, tracking_no, status_code limit 20"
+        ).fetchall()
+        cod = con.execute(
+            "select tracking_no, last_event_at from fct_shipment "
+            "where is_cod and delivered_at is null and accepted_at is not null "
+            "order by last_event_at limit 1"
+        ).fetchone()
+        stamp = con.execute(STATE).fetchone()
+    finally:
+        con.close()
+    # Events from the lake's first days sent again change no shipment: no mart is touched.
+    _tracking_file(tmp_path / "repeats.jsonl", old)
+    [done] = load_files([tmp_path / "repeats.jsonl"], settings=lake)
+    assert done.status == "loaded", done.message
+    con = connect_reader(lake)
+    try:
+        assert con.execute(STATE).fetchone() == stamp
+    finally:
+        con.close()
+    # The same again with a COD parcel delivered: the marts move, as a rebuild has them.
+    delivered = (cod[0], "501", cod[1] + dt.timedelta(hours=5), "นำจ่ายสำเร็จ")
+    _tracking_file(tmp_path / "delivery.jsonl", [*old, delivered])
+    [done] = load_files([tmp_path / "delivery.jsonl"], settings=lake)
+    assert done.status == "loaded", done.message
+    con = connect_reader(lake)
+    try:
+        assert con.execute(STATE).fetchone() != stamp
+        held = con.execute(
+            "select count(*) from mart_pay_cod_held where delivered_on = ?",
+            [(cod[1] + dt.timedelta(hours=5)).date()],
+        ).fetchone()[0]
+        assert held >= 1
+    finally:
+        con.close()
+    assert_marts_are_a_full_rebuild(lake)
