@@ -366,7 +366,12 @@ def shipment_frame(static: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
 # (the slowest standard plus returns is about 38): finish_lake reads each month's shipments'
 # events in that window only.
 EVENT_SPAN_DAYS = 60
-_TIMING_MARTS = ("mart_shipment_timing", "mart_mail_centre_stay", "mart_cold_chain_shipment")
+_TIMING_MARTS = (
+    "mart_shipment_timing",
+    "mart_open_shipment",
+    "mart_mail_centre_stay",
+    "mart_cold_chain_shipment",
+)
 
 
 def finish_lake(con: duckdb.DuckDBPyConnection) -> int:
