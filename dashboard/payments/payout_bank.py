@@ -154,5 +154,31 @@ def apply_returns(
     return len(holds)
 
 
+# (ops DB, lake catalog, snapshot id and time) that this process applied the returns at.
+_APPLIED: set[tuple[str, ...]] = set()
+
+
+def apply_returns_once(
+    actor: User | None, con: duckdb.DuckDBPyConnection, *, settings: Settings | None = None
+) -> int:
+    """:func:`apply_returns` unless this process already did at the lake's snapshot: the
+    returns change only with the lake, and are applied after every load of them; the
+    payouts page asks again (0.2 s on the large demo) only in case a load's step failed."""
+    settings = settings or load_settings()
+    officer(actor, settings)
+    row = query.fetch_one(
+        con,
+        "select (select path from duckdb_databases() where database_name = 'lake'), s.id, "
+        "(select snapshot_time from ducklake_snapshots('lake') where snapshot_id = s.id) "
+        "from lake.current_snapshot() s",
+    )
+    key = (str(settings.ops_db_url), *(str(v) for v in row))
+    if key in _APPLIED:
+        return 0
+    done = apply_returns(actor, con, settings=settings)
+    _APPLIED.add(key)
+    return done
+
+
 # Ids per IN list (SQLite's bound-parameter limit is 32,766; PostgreSQL's 65,535).
 _BATCH = 1_000
