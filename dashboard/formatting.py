@@ -108,6 +108,19 @@ def format_baht(value: float | int | None, decimals: int = 2) -> str:
     return f"{sign}฿{abs(value):,.{decimals}f}"
 
 
+MILLION = {"th": "ล้าน", "en": "M"}
+
+
+def format_baht_short(value: float | int | None, lang: str) -> str:
+    """An amount short enough for a headline card: from a million up in millions with two
+    decimals (``฿157.32 ล้าน`` / ``฿157.32 M``, as briefings write ล้านบาท), else
+    :func:`format_baht`."""
+    if _is_missing(value) or abs(value) < 1_000_000:
+        return format_baht(value)
+    sign = "-" if value < 0 else ""
+    return f"{sign}฿{abs(value) / 1_000_000:,.2f} {MILLION.get(lang, MILLION['en'])}"
+
+
 def format_percent(value: float | int | None, decimals: int = 1) -> str:
     """A percentage given in percent (``93.4`` → ``93.4%``), not as a fraction."""
     if _is_missing(value):

@@ -71,20 +71,27 @@ def _headline(view: figures.ImpactView, lang: str) -> None:
         )
     )
     keys = list(kpis.KEYS)
-    for start in range(0, len(keys), 4):
-        columns = st.columns(4)
-        for column, key in zip(columns, keys[start : start + 4], strict=False):
+    per_row = 3  # four to a row cut "฿1,593.82 ล้าน" (the large demo's GMV) short
+    for start in range(0, len(keys), per_row):
+        columns = st.columns(per_row)
+        for column, key in zip(columns, keys[start : start + per_row], strict=False):
             fig = view.totals[key]
             k = kpis.get(key)
             change = fig.change(fig.previous)
             year = fig.change(fig.year_before)
+            shown = (  # a whole amount of millions overflowed the card ("฿157,323,…")
+                formatting.format_baht_short(fig.value, lang)
+                if k.unit == "thb"
+                else figures.display(fig.value, k.unit)
+            )
             column.metric(
                 ui.t(f"impact.kpi.{key}.name"),
-                figures.display(fig.value, k.unit),
+                shown,
                 delta=None if change is None else f"{change:+.1f}%",
                 border=True,
                 help=ui.t(
                     "impact.metric_help",
+                    value=figures.display(fig.value, k.unit),
                     numerator=ui.t(f"impact.kpi.{key}.numerator"),
                     counts=ui.t(f"impact.kpi.{key}.counts"),
                     previous=figures.display(fig.previous, k.unit),

@@ -59,6 +59,20 @@ def test_format_baht(value: float | None, expected: str) -> None:
     assert formatting.format_baht(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (157_323_456.78, "th", "฿157.32 ล้าน"),
+        (157_323_456.78, "en", "฿157.32 M"),
+        (-2_500_000, "th", "-฿2.50 ล้าน"),
+        (999_999.99, "th", "฿999,999.99"),  # under a million: to the satang
+        (None, "en", "–"),
+    ],
+)
+def test_headline_amounts_in_millions(value: float | None, lang: str, expected: str) -> None:
+    assert formatting.format_baht_short(value, lang) == expected
+
+
 def test_numbers_are_grouped() -> None:
     assert formatting.format_number(1234567) == "1,234,567"
     assert formatting.format_number(1234.5, decimals=2) == "1,234.50"
