@@ -4,7 +4,9 @@ the writer, so a page aggregates thousands of rows instead of scanning the facts
 Every mart is keyed by a day. A money-feed load refreshes every day from the first one it
 can have changed (``since``: the earliest day of the loaded rows and of the lake rows
 their keys name, before and after the merge), inside the load's own transaction: delete
-those days, insert them again from the facts (``warehouse/sql/payments/marts/*.sql``).
+those days, insert them again from the facts (``warehouse/sql/payments/marts/*.sql``). A
+shipments or tracking load counts only the shipments whose state it changed in the
+columns the marts read (``STATE_FEEDS``, ``_state_since``).
 ``refresh(con, None)`` rebuilds every day (the demo, ``postmart recon marts``). The
 incremental refresh and the full rebuild run the same statements, so they agree; the
 pages compare them to the direct computation in ``tests/payments/test_marts.py``.

@@ -161,10 +161,6 @@ class StateChange:
 
     rows: pl.DataFrame
 
-    @property
-    def tracking_nos(self) -> list[str]:
-        return self.rows["tracking_no"].unique().sort().to_list() if self.rows.height else []
-
 
 def _refresh(
     con: duckdb.DuckDBPyConnection,
@@ -285,11 +281,11 @@ def after_merge(
     good: pl.DataFrame,
     stored: Stored | None = None,
     written: object | None = None,
-    watch: Sequence[str] = (),
+    watch: Sequence[str] | None = None,
 ) -> StateChange | None:
     """The loader's hook: a shipments or tracking file refreshes the shipments it names
-    (returning those whose ``watch`` columns changed), a readings file their cold-chain
-    rows, a holiday file every shipment's timing."""
+    (returning, when ``watch`` names columns, the rows changed in them), a readings file
+    their cold-chain rows, a holiday file every shipment's timing."""
     if stored is not None:
         try:
             events = _events_after(con, stored, written)
