@@ -157,17 +157,24 @@ def decision_form(user: User, app: dict) -> None:
         format_func=lambda a: ui.t(f"onboarding.action.{a}"),
         key=f"action_{app_id}",
     )
-    reason = None
-    kind = workflow.REASON_KIND.get(action)
-    if kind:
-        reasons = dict(workflow.reason_codes(kind, ui.language()))
-        reason = widgets.reason_select(reasons, key=f"reason_{app_id}_{action}")
-    note = st.text_area(
-        ui.t("applications.note"),
-        key=f"decision_note_{app_id}",
-        max_chars=workflow.MAX_NOTE_LENGTH,
-    )
-    if st.button(ui.t("applications.submit_decision"), type="primary", key="decision_submit"):
+    # The reason, the note and the click in one form: they reach the app together (a text
+    # area commits on blur, and a click straight after typing could come without it). The
+    # action stays outside: it decides whether a reason is asked for.
+    with st.form(f"decision_{app_id}_{action}", border=False):
+        reason = None
+        kind = workflow.REASON_KIND.get(action)
+        if kind:
+            reasons = dict(workflow.reason_codes(kind, ui.language()))
+            reason = widgets.reason_select(reasons, key=f"reason_{app_id}_{action}")
+        note = st.text_area(
+            ui.t("applications.note"),
+            key=f"decision_note_{app_id}",
+            max_chars=workflow.MAX_NOTE_LENGTH,
+        )
+        submitted = st.form_submit_button(
+            ui.t("applications.submit_decision"), type="primary", key="decision_submit"
+        )
+    if submitted:
         with ui.errors_shown(stop=False):
             workflow.transition(
                 user,

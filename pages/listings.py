@@ -84,9 +84,14 @@ def show_listing(user: User, listing_id: str, version: int | None) -> None:
         format_func=decision_name,
         key=f"decision_{key}",
     )
-    reason = reason_picker(decision, f"reason_{key}")
-    note = st.text_area(ui.t("applications.note"), key=f"note_{key}", max_chars=limits.NOTE)
-    if st.button(ui.t("applications.submit_decision"), type="primary", key="listing_submit"):
+    # reason, note and click in one form (see pages/applications.py, decision_form)
+    with st.form(f"listing_decision_{key}_{decision}", border=False):
+        reason = reason_picker(decision, f"reason_{key}")
+        note = st.text_area(ui.t("applications.note"), key=f"note_{key}", max_chars=limits.NOTE)
+        submitted = st.form_submit_button(
+            ui.t("applications.submit_decision"), type="primary", key="listing_submit"
+        )
+    if submitted:
         with ui.errors_shown(stop=False):
             listing_decisions.decide(
                 user,

@@ -224,9 +224,10 @@ def test_officer_suspends_an_approved_seller_with_a_reason(app_env, demo_account
     at.selectbox(key="app_status").select("approved").run()
     at.text_input(key="app_open_id").input(seeded.clean).run()
     at.selectbox(key=f"action_{seeded.clean}").select("suspend").run()
+    # the reason and the note are in the decision's form: sent with its button, one run
     reason = at.selectbox(key=f"reason_{seeded.clean}_suspend")
-    reason.select(reason.options[1]).run()
-    at.text_area(key=f"decision_note_{seeded.clean}").input("ขายสินค้าที่ไม่ได้ผลิตเอง").run()
+    reason.select(reason.options[1])
+    at.text_area(key=f"decision_note_{seeded.clean}").input("ขายสินค้าที่ไม่ได้ผลิตเอง")
     at.button(key="decision_submit").click().run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]

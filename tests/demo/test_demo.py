@@ -223,11 +223,8 @@ def test_settlement_net_is_gross_less_fee_and_vat(lake, demo_settings) -> None:
     # the gateways' rule; they are listed in the payments manifest.
     from etl.demo.payments import read_manifest
 
-    planted = [
-        e["ref"]
-        for e in read_manifest(demo_settings.inbox_dir / "demo")
-        if e["class"] == "fee_variance"
-    ]
+    manifest = read_manifest(demo_settings.inbox_dir / "demo")
+    planted = [e["ref"] for e in manifest if e["class"] == "fee_variance"]
     s = lake.execute(
         "select txn_type, gross_thb, fee_thb, fee_vat_thb, net_thb, paid_at, settled_on "
         "from fct_settlement where not list_contains(?, transaction_id)",
@@ -244,11 +241,7 @@ def test_settlement_net_is_gross_less_fee_and_vat(lake, demo_settings) -> None:
     assert fee_off.max() <= 0.0051 and vat_off.max() <= 0.0051  # half-satang rounding
     # T+1/T+2 in bank days (Songkran and New Year closures stretch that to eleven calendar
     # days), except the late settlements the demo plants.
-    late = [
-        e["ref"]
-        for e in read_manifest(demo_settings.inbox_dir / "demo")
-        if e["class"] == "late_settlement"
-    ]
+    late = [e["ref"] for e in manifest if e["class"] == "late_settlement"]
     lags = lake.execute(
         "select s.transaction_id, v.business_day_seq - d.roll_seq as bank_days "
         "from fct_settlement s "
