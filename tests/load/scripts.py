@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -45,8 +46,8 @@ async def idle(page: Any) -> None:
     await page.wait_for_selector(APP_IDLE, state="attached")
 
 
-# Set when the app's script run starts after it is installed: a page opened again from its
-# own navigation link shows its heading at once, so the wait is for a new run to finish.
+# Set when the app's script run starts after it is installed: a pick in a select box
+# leaves its heading in place, so the wait is for the run the pick starts.
 _WATCH_RUN = """() => {
     window.__loadtestRan = false;
     const state = 'data-test-script-state';
@@ -75,10 +76,21 @@ _WATCH_RUN = """() => {
 
 
 async def open_page(page: Any, key: str) -> None:
-    await page.evaluate(_WATCH_RUN)
+    """Click the page's link and wait for its heading and the end of its run. Call
+    :func:`leave` first (untimed): on the page already open the heading shows before
+    anything happens, and the click may start no run a watcher can see (a quick run's
+    "running" and "not running" can reach the DOM in one React update)."""
     await page.locator(NAV_LINKS, has_text=th(f"nav.{key}")).first.click()
     await page.get_by_role("heading", name=th(f"nav.{key}")).first.wait_for(state="visible")
-    await page.wait_for_function("window.__loadtestRan === true")
+    await idle(page)
+
+
+async def leave(page: Any, key: str) -> None:
+    """Go to the home page when ``key`` is the page open now (not timed)."""
+    if urlparse(page.url).path.rstrip("/").rsplit("/", 1)[-1] != key:
+        return
+    await page.locator(NAV_LINKS, has_text=th("nav.home")).first.click()
+    await page.get_by_role("heading", name=th("home.title")).first.wait_for(state="visible")
     await idle(page)
 
 
@@ -98,6 +110,7 @@ def browsing(name: str, pages: tuple[str, ...]) -> Callable[[Any, Recorder, Any]
 
     async def run(page: Any, rec: Recorder, ctx: Any) -> None:
         key = next(cycle)
+        await leave(page, key)
         await rec.timed(name, f"open {key}", lambda: open_page(page, key))
 
     return run
@@ -114,9 +127,11 @@ async def officer_decides(page: Any, rec: Recorder, ctx: Any) -> None:
         state = _state(page)
         state["round"] += 1
         key = ("office", "applications")[state["round"] % 2]
+        await leave(page, key)
         await rec.timed("officer_decides", f"open {key}", lambda: open_page(page, key))
         return
     name = "officer_decides"
+    await leave(page, "applications")
     await rec.timed(name, "open applications", lambda: open_page(page, "applications"))
 
     async def open_one() -> None:
@@ -229,6 +244,7 @@ async def payments_officer_queue(page: Any, rec: Recorder, ctx: Any) -> None:
     state = _state(page)
     state["round"] += 1
     rail = vocab.PAYMENT_RAILS[state["round"] % len(vocab.PAYMENT_RAILS)]
+    await leave(page, "exception_queue")
     await rec.timed(name, "open exception_queue", lambda: open_page(page, "exception_queue"))
     await rec.timed(
         name,
@@ -236,20 +252,20 @@ async def payments_officer_queue(page: Any, rec: Recorder, ctx: Any) -> None:
         lambda: choose(page, th("payments.col.rail"), th(f"payments.rail.{rail}")),
     )
     opened: dict[str, str | None] = {}
-    title = re.compile(re.escape(th("payments.case_title", case_id="@")).replace("@", r"\d+"))
 
     async def open_case() -> None:
         opened["id"] = None
-        # The case opened last round stays open under the table: its heading is visible
-        # before the click's run even starts, so wait for that run, not for a heading.
-        await page.evaluate(_WATCH_RUN)
-        if await select_first_row(page) is None:
+        first = await select_first_row(page)
+        if first is None:
             return
-        await page.wait_for_function("window.__loadtestRan === true")
-        heading = page.get_by_role("heading", name=title).first
-        await heading.wait_for(state="visible")
+        # The first row's case, opened under the table: its own heading, not any case's
+        # (the one opened last round may still be showing; a click on a row selected
+        # before may start no run, so no run is waited for).
+        case_id = first.replace(",", "")
+        heading = th("payments.case_title", case_id=case_id)
+        await page.get_by_role("heading", name=heading).first.wait_for(state="visible")
         await idle(page)
-        opened["id"] = (await heading.inner_text()).strip().rsplit(" ", 1)[-1]
+        opened["id"] = case_id
 
     await rec.timed(name, "open case", open_case)
     case_id = opened["id"]
@@ -291,6 +307,7 @@ async def branch_manager_map(page: Any, rec: Recorder, ctx: Any) -> None:
         await open_page(page, "delivery_map")
         await canvas.wait_for(state="visible")
 
+    await leave(page, "delivery_map")
     await rec.timed(name, "open delivery_map", open_map)
     picked: dict[str, str] = {}
 
@@ -341,6 +358,7 @@ async def ministry_briefing(page: Any, rec: Recorder, ctx: Any) -> None:
         await open_page(page, "impact")
         await figures.wait_for(state="visible")
 
+    await leave(page, "impact")
     await rec.timed(name, "open impact", open_impact)
     kpi = ("orders", "active_sellers", "gmv_thb")[state["round"] % 3]  # never the default
     await rec.timed(
