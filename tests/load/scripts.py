@@ -51,27 +51,27 @@ async def idle(page: Any) -> None:
 _WATCH_RUN = """() => {
     window.__loadtestRan = false;
     const state = 'data-test-script-state';
-    const running = () => {
+    const now = () => {
         const app = document.querySelector('[data-testid="stApp"]');
-        return app !== null && app.getAttribute(state) === 'running';
+        return app === null ? null : app.getAttribute(state);
     };
+    const before = now();
     const seen = () => {
         window.__loadtestRan = true;
         observer.disconnect();
         clearInterval(poll);
     };
-    // The whole document, not one element: a run is seen even if React gives the app
-    // root a new node; the poll catches a state the mutations did not report.
+    // Installed on an idle app: any change of its run state is the run the action
+    // starts. Not only "running": React may commit "running" and "not running" as one
+    // update, and the frontend shows "rerunRequested" first. The whole document is
+    // watched (a new app root node is seen too), and polled.
     const observer = new MutationObserver((changes) => {
-        if (running() || changes.some((c) => c.attributeName === state
-                                         && c.oldValue === 'running')) {
-            seen();
-        }
+        if (now() !== before || changes.some((c) => c.attributeName === state)) seen();
     });
     observer.observe(document.body, {
         subtree: true, childList: true, attributeFilter: [state], attributeOldValue: true,
     });
-    const poll = setInterval(() => { if (running()) seen(); }, 25);
+    const poll = setInterval(() => { if (now() !== before) seen(); }, 25);
 }"""
 
 
@@ -216,11 +216,16 @@ async def see(page: Any, text: str | re.Pattern) -> None:
 TABLE_ROW_PX = 35
 
 
-async def select_first_row(page: Any) -> str | None:
+async def select_first_row(page: Any, shows: tuple[int, str] | None = None) -> str | None:
     """Select the first row of the page's first table; its first column's text, or None
-    when the table is empty."""
+    when the table is empty. ``shows`` (column, text): first wait until the first row's
+    cell in that column reads so — the grid's accessible copy of its rows can lag behind
+    the canvas after a filter, and would name the last filter's first row."""
     grid = page.locator('[data-testid="stDataFrame"]').first
     await grid.wait_for(state="visible")
+    if shows is not None:
+        column, text = shows
+        await grid.locator(f'[data-testid="glide-cell-{column}-0"]', has_text=text).wait_for()
     cell = grid.locator('[data-testid="glide-cell-1-0"]')
     if not await cell.count():
         return None
@@ -255,7 +260,8 @@ async def payments_officer_queue(page: Any, rec: Recorder, ctx: Any) -> None:
 
     async def open_case() -> None:
         opened["id"] = None
-        first = await select_first_row(page)
+        # column 3 is the rail (pages/exception_queue.py, COLUMNS)
+        first = await select_first_row(page, shows=(3, th(f"payments.rail.{rail}")))
         if first is None:
             return
         # The first row's case, opened under the table: its own heading, not any case's
