@@ -225,7 +225,8 @@ async def select_first_row(page: Any, shows: tuple[int, str] | None = None) -> s
     await grid.wait_for(state="visible")
     if shows is not None:
         column, text = shows
-        await grid.locator(f'[data-testid="glide-cell-{column}-0"]', has_text=text).wait_for()
+        cell = grid.locator(f'[data-testid="glide-cell-{column}-0"]', has_text=text)
+        await cell.wait_for(state="attached")  # the accessible copy is hidden
     cell = grid.locator('[data-testid="glide-cell-1-0"]')
     if not await cell.count():
         return None
