@@ -123,7 +123,8 @@ def test_anonymous_deep_links_show_sign_in_and_no_data(server: Server, page) -> 
     for path in PAGE_URLS:
         page.goto(f"{server.url}/{path}")
         expect_sign_in_screen(page)
-        screenshot(page, f"02-anonymous-{path or 'root'}")
+        if path in ("", PAGE_URLS[1]):  # the rest look the same: a full-page shot each cost time
+            screenshot(page, f"02-anonymous-{path or 'root'}")
 
 
 @pytest.mark.parametrize(
