@@ -178,6 +178,7 @@ def apply_returns_once(
     done = apply_returns(actor, con, settings=settings)
     _APPLIED.add(key)
     return done
+    return done
 
 
 # Ids per IN list (SQLite's bound-parameter limit is 32,766; PostgreSQL's 65,535).
