@@ -37,10 +37,10 @@ EXIT_FAILED = 1
 def _populate_ops(settings: Settings) -> None:
     """Demo accounts, and the demo applications and listings brought into the review queues."""
     from dashboard.identity.user import CLI_ACTOR
-    from dashboard.onboarding import imports, listings
+    from dashboard.onboarding import imports, listing_import
 
     apps = imports.import_from_lake(CLI_ACTOR)
-    items = listings.import_from_lake(CLI_ACTOR)
+    items = listing_import.import_from_lake(CLI_ACTOR)
     print(
         f"Review queues: {apps.inserted} applications and {items.inserted} listings "
         "brought in from the lake"

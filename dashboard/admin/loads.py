@@ -191,11 +191,11 @@ def run_loads(
             settings=settings,
         )
     # payments (issue 9): a load may settle, credit or raise breaks; reconcile after it.
-    from dashboard.payments import recon
+    from dashboard.payments import after_load
 
     loaded = {r.feed for r in results if r.status == "loaded"}
     if loaded:
-        recon.after_load(actor, loaded, settings=settings, session_id=session_id)
+        after_load.after_load(actor, loaded, settings=settings, session_id=session_id)
     # impact: a decision made while the lake was busy reaches the seller master now.
     from dashboard.impact import seller_master
 

@@ -43,10 +43,10 @@ def _cmd_export_decisions(args: argparse.Namespace) -> int:
 
 def _cmd_import_feed(args: argparse.Namespace) -> int:
     from dashboard.identity.user import CLI_ACTOR
-    from dashboard.onboarding import imports, listings
+    from dashboard.onboarding import imports, listing_import
 
     apps = imports.import_from_lake(CLI_ACTOR)
-    lst = listings.import_from_lake(CLI_ACTOR)
+    lst = listing_import.import_from_lake(CLI_ACTOR)
     print(
         f"applications: {apps.inserted} new, {apps.resubmitted} resubmitted, "
         f"{apps.unchanged} unchanged"

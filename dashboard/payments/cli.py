@@ -39,9 +39,9 @@ def _cmd_marts(args: argparse.Namespace) -> int:
 def after_load() -> None:
     """`postmart etl load` then reconciles (the loads it made are in the lake already)."""
     from dashboard.identity.user import CLI_ACTOR
-    from dashboard.payments import recon
+    from dashboard.payments.after_load import after_load as reconcile_after_load
 
-    result = recon.after_load(CLI_ACTOR, None)
+    result = reconcile_after_load(CLI_ACTOR, None)
     if result is not None:
         print(result.text())
 

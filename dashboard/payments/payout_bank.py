@@ -80,7 +80,7 @@ def apply_returns(
     """Payouts the bank returned (the payout_returns feed): marked returned, and the money
     put back on the seller with a ``bank_returned`` hold. Idempotent; returns how many.
 
-    Run after each load of the feed (``recon.after_load``) and by the demo, and again by the
+    Run after each load of the feed (``after_load.after_load``) and by the demo, and again by the
     payouts page (then a no-op): the large demo's 6,650 returns one statement at a time
     took 25 s of someone's first visit; here they are a few statements in all."""
     settings = settings or load_settings()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard.identity import auth, authz, sessions
 from dashboard.identity.user import User
-from dashboard.onboarding import checklist, imports, listings, workflow
+from dashboard.onboarding import checklist, imports, listing_import, workflow
 from dashboard.ui.session import SESSION_KEY
 from tests.onboarding.helpers import address, make_pin
 
@@ -143,7 +143,7 @@ def seed_onboarding(chiang_mai: User, phang_nga: User) -> Seeded:
     """What `postmart demo` brings in (the lake's applications and listings), plus
     applications of the demo officers' provinces made through the services."""
     imports.import_from_lake(authz.CLI_ACTOR)
-    listings.import_from_lake(authz.CLI_ACTOR)
+    listing_import.import_from_lake(authz.CLI_ACTOR)
     create = imports.create_application
     clean = create(chiang_mai, seed_application("50", 101))["application_id"]
     _accept_all(chiang_mai, clean)

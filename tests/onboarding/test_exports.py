@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from dashboard.cli import main as postmart
 from dashboard.identity import authz
-from dashboard.onboarding import exports, listing_decisions, listings, workflow
+from dashboard.onboarding import exports, listing_decisions, listing_import, workflow
 from dashboard.onboarding.store import now
 
 from .helpers import new_application
@@ -45,7 +45,7 @@ def _decide_some(users, app_data) -> dict[str, tuple[str, str | None, str | None
             }
         ],
     )
-    listings.import_from_lake(authz.CLI_ACTOR)
+    listing_import.import_from_lake(authz.CLI_ACTOR)
     listing_decisions.decide(a, "L-1", 1, "approve")
     return {
         approved: ("approved", None, None),

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.errors import Conflict, NotFound, ValidationFailed
 from dashboard.identity import authz
-from dashboard.onboarding import listing_decisions, listings
+from dashboard.onboarding import listing_decisions, listing_import, listings
 from dashboard.onboarding.listing_checks import Term, listing_checks
 
 from .lake import write_lake
@@ -118,9 +118,9 @@ def _lake_listings() -> None:
 
 def test_queue_checks_and_decisions(sqlite_db, users) -> None:
     _lake_listings()
-    result = listings.import_from_lake(authz.CLI_ACTOR)
+    result = listing_import.import_from_lake(authz.CLI_ACTOR)
     assert result.inserted == 5
-    assert listings.import_from_lake(authz.CLI_ACTOR).inserted == 0  # idempotent
+    assert listing_import.import_from_lake(authz.CLI_ACTOR).inserted == 0  # idempotent
 
     officer = users["pn_a"]
     q = listings.moderation_queue(officer)
@@ -160,7 +160,7 @@ def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sa
     sqlite_db, users
 ) -> None:
     _lake_listings()
-    listings.import_from_lake(authz.CLI_ACTOR)
+    listing_import.import_from_lake(authz.CLI_ACTOR)
     officer = users["pn_a"]
     listing_decisions.decide(officer, "L-1", 1, "approve")
     edited = listings.submit_edit(
@@ -187,7 +187,7 @@ def test_edit_of_approved_listing_goes_back_to_review_while_approved_stays_on_sa
 
 def test_feed_edit_makes_a_new_version(sqlite_db, users) -> None:
     _lake_listings()
-    listings.import_from_lake(authz.CLI_ACTOR)
+    listing_import.import_from_lake(authz.CLI_ACTOR)
     listing_decisions.decide(users["pn_a"], "L-1", 1, "approve")
     write_lake(
         dim_listing=[
@@ -207,7 +207,7 @@ def test_feed_edit_makes_a_new_version(sqlite_db, users) -> None:
             }
         ]
     )
-    result = listings.import_from_lake(authz.CLI_ACTOR)
+    result = listing_import.import_from_lake(authz.CLI_ACTOR)
     assert result.new_versions == 1
     assert listings.on_sale_version("L-1")["version"] == 1
     assert listings.get_listing(users["pn_a"], "L-1")["latest"]["status"] == "pending"
@@ -215,7 +215,7 @@ def test_feed_edit_makes_a_new_version(sqlite_db, users) -> None:
 
 def test_bulk_decisions_with_a_reason(sqlite_db, users) -> None:
     _lake_listings()
-    listings.import_from_lake(authz.CLI_ACTOR)
+    listing_import.import_from_lake(authz.CLI_ACTOR)
     result = listing_decisions.bulk_decide(
         users["pn_a"],
         [("L-1", 1), ("L-2", 1), ("L-OLD-0", 1)],

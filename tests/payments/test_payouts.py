@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from dashboard.errors import Conflict, ValidationFailed
 from dashboard.identity import audit
-from dashboard.payments import payout_bank, payouts, recon, trail
+from dashboard.payments import after_load, payout_bank, payouts, trail
 from warehouse import ops
 from warehouse.lake import connect_reader, connect_writer
 from warehouse.ops_schema import audit_log
@@ -186,7 +186,7 @@ def test_manual_hold_release_run_bank_file_and_a_return(lake, make_user) -> None
             [payout_id, TODAY, Decimal(ok_line[4])],
         )
     # a load of the returns feed applies them (no reconciliation: not a money feed)
-    assert recon.after_load(officer, {"payout_returns"}, settings=lake) is None
+    assert after_load.after_load(officer, {"payout_returns"}, settings=lake) is None
     assert payout_bank.apply_returns(officer, settings=lake) == 0  # already applied
     with ops.read(ops.engine(lake)) as conn:
         status = conn.execute(
