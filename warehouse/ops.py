@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Executable, create_engine, event, text
+from sqlalchemy import Connection, Engine, Executable, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from warehouse.settings import Settings, load_settings
@@ -129,6 +129,44 @@ def fetch_df(
     """A query's rows as a polars frame of the given schema (also when there are none)."""
     rows = conn.execute(stmt, params or {}).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=dict(schema), orient="row")
+
+
+def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
+    """Insert ``frame``'s rows into ``table`` (its columns named as the table's) in one
+    executemany of the driver; returns the count.
+
+    ``conn.execute(insert(table), dicts)`` builds and converts a parameter dict per row in
+    Python: for the 13,000 cases of a first reconciliation that cost three times the insert
+    itself. Here each column goes through its type's own bind conversion (the same as
+    SQLAlchemy's: dates and decimals on SQLite) once, column by column, and the rows reach
+    the driver as tuples.
+    """
+    if not frame.height:
+        return 0
+    dialect = conn.dialect
+    style = dialect.paramstyle
+    if style == "qmark":
+        mark = "?"
+    elif style in ("format", "pyformat"):
+        mark = "%s"
+    else:  # pragma: no cover - neither SQLite nor psycopg
+        raise ValueError(f"paramstyle {style!r} not supported")
+    columns = []
+    for name in frame.columns:
+        values = frame[name].to_list()
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            values = [None if v is None else convert(v) for v in values]
+        columns.append(values)
+    quote = dialect.identifier_preparer
+    # the table's own column names (table.c[name] above), quoted; every value is bound
+    sql = (
+        f"INSERT INTO {quote.format_table(table)} "  # noqa: S608
+        f"({', '.join(quote.quote(n) for n in frame.columns)}) "
+        f"VALUES ({', '.join([mark] * frame.width)})"
+    )
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    return frame.height
 
 
 def migrate(eng: Engine) -> list[str]:

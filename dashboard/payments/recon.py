@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, DateTime, func, insert, literal, select, update
 
 from dashboard.errors import NotFound
 from dashboard.identity import audit, authz
@@ -280,11 +280,7 @@ def _keep_breaks(conn: Connection, breaks: pl.DataFrame, since: dt.date | None) 
                         pay_recon_break.c.break_key.in_(keys[i : i + 500])
                     )
                 )
-        if breaks.height:
-            conn.execute(
-                insert(pay_recon_break),
-                breaks.select("break_key", "occurred_on").to_dicts(),
-            )
+        ops.insert_frame(conn, pay_recon_break, breaks.select("break_key", "occurred_on"))
     return conn.execute(select(func.count()).select_from(pay_recon_break)).scalar_one()
 
 
@@ -330,30 +326,14 @@ def sync(
         .scalars()
         .all()
     )
-    new_rows, events = [], []
+    seen = set(breaks["break_key"].to_list())
+    events = []
     updated = reopened = 0
-    seen: set[str] = set()
-    for brk in breaks.iter_rows(named=True):
-        key = brk["break_key"]
-        seen.add(key)
-        if key in resolved:
-            continue
-        case = cases.get(key)
+    # Breaks with a case still open or closed by the data, one by one; the others (most of
+    # them on a first run) are new cases, inserted together below.
+    for brk in breaks.filter(pl.col("break_key").is_in(list(cases))).iter_rows(named=True):
+        case = cases[brk["break_key"]]
         values = {f: brk[f] for f in _FIELDS}
-        if case is None:
-            new_rows.append(
-                {
-                    **values,
-                    "break_key": key,
-                    "status": "open",
-                    "opened_at": at,
-                    "updated_at": at,
-                    "first_run_id": run_id,
-                    "last_seen_run_id": run_id,
-                    "version": 1,
-                }
-            )
-            continue
         if case["status"] == "closed_by_data":
             conn.execute(
                 update(pay_case)
@@ -384,12 +364,36 @@ def sync(
                 )
             )
             updated += 1
-    if new_rows:
-        conn.execute(insert(pay_case), new_rows)
-        ids = conn.execute(
-            select(pay_case.c.case_id).where(pay_case.c.first_run_id == run_id)
-        ).scalars()
-        events += [_event(cid, "opened", None, "open", at) for cid in ids]
+    opened = ops.insert_frame(
+        conn,
+        pay_case,
+        breaks.filter(~pl.col("break_key").is_in([*cases, *resolved]))
+        .select("break_key", *_FIELDS)
+        .with_columns(
+            status=pl.lit("open"),
+            opened_at=pl.lit(at),
+            updated_at=pl.lit(at),
+            first_run_id=pl.lit(run_id),
+            last_seen_run_id=pl.lit(run_id),
+            version=pl.lit(1),
+        ),
+    )
+    if opened:
+        # each new case's "opened" event, written by the database from the cases themselves
+        conn.execute(
+            insert(pay_case_event).from_select(
+                ["case_id", "action", "to_status", "actor_name", "at"],
+                select(
+                    pay_case.c.case_id,
+                    literal("opened"),
+                    literal("open"),
+                    literal("reconciliation"),
+                    literal(at, DateTime),
+                )
+                .where(pay_case.c.first_run_id == run_id)
+                .order_by(pay_case.c.case_id),
+            )
+        )
     closed = 0
     for brk_key, case in cases.items():
         if brk_key in seen or case["status"] not in vocab.CASE_OPEN_STATUSES:
@@ -422,7 +426,7 @@ def sync(
         run_id,
         as_of,
         total,
-        len(new_rows),
+        opened,
         updated,
         closed,
         reopened,
