@@ -27,9 +27,7 @@ SEGMENT_COLUMNS = {
 }
 
 
-def backlog_section(user: User, f: performance.Filters) -> None:
-    con = lake.reader()
-    b = performance.pickup_backlog(user, f, con=con)
+def backlog_section(b: performance.Backlog) -> None:
     st.caption(ui.t("logistics.backlog_sla", hours=b.sla_hours))
     tables.show_table(
         b.buckets,
@@ -64,10 +62,7 @@ def render(user: User) -> None:
     st.title(ui.t("nav.deliveries"))
     with ui.errors_shown():
         f = logistics_ui.filters(user)
-        con = lake.reader()
-        summary = performance.summary(user, f, con=con)
-        logistics_ui.as_of_line(summary)
-        logistics_ui.kpi_tiles(summary)
+        head = st.container()  # filled once the figures are read, below the lead-time choice
         dk, lead, failed, backlog, dwell, late = st.tabs(
             [
                 ui.t("logistics.kpi.d_plus_k"),
@@ -78,20 +73,6 @@ def render(user: User) -> None:
                 ui.t("logistics.kpi.late_segments"),
             ]
         )
-        with dk:
-            st.caption(ui.t("logistics.kpi.d_plus_k.formula"))
-            df = performance.d_plus_k(user, f, con=con)
-            if df.is_empty():
-                st.info(ui.t("logistics.no_data"))
-            else:
-                names = {
-                    "on_time": ui.t("logistics.col.count_on_time"),
-                    "late": ui.t("logistics.col.count_late"),
-                }
-                st.plotly_chart(
-                    figures.d_plus_k_figure(df, names, performance.D_PLUS_K_CAP),
-                    key="lg_dk_chart",
-                )
         with lead:
             st.caption(ui.t("logistics.kpi.lead_time.formula"))
             by = widgets.url_select(
@@ -102,15 +83,30 @@ def render(user: User) -> None:
                 key="lg_lead_by",
                 param="by",
             )
-            tables.show_table(
-                performance.lead_times(user, f, by=by or "service", con=con),
-                LEAD_COLUMNS,
-                key="lg_lead",
-            )
+        # every figure of the page in one call: read two at a time
+        view = performance.deliveries(user, f, by=by or "service", con=lake.reader())
+        with head:
+            logistics_ui.as_of_line(view.summary)
+            logistics_ui.kpi_tiles(view.summary)
+        with dk:
+            st.caption(ui.t("logistics.kpi.d_plus_k.formula"))
+            if view.d_plus_k.is_empty():
+                st.info(ui.t("logistics.no_data"))
+            else:
+                names = {
+                    "on_time": ui.t("logistics.col.count_on_time"),
+                    "late": ui.t("logistics.col.count_late"),
+                }
+                st.plotly_chart(
+                    figures.d_plus_k_figure(view.d_plus_k, names, performance.D_PLUS_K_CAP),
+                    key="lg_dk_chart",
+                )
+        with lead:
+            tables.show_table(view.lead_times, LEAD_COLUMNS, key="lg_lead")
         with failed:
             st.caption(ui.t("logistics.kpi.failed_by_reason.formula"))
             tables.show_table(
-                performance.failed_by_reason(user, f, con=con),
+                view.failed_by_reason,
                 {
                     "reason": "logistics.col.reason",
                     "count_failed": "logistics.col.count_failed",
@@ -120,11 +116,11 @@ def render(user: User) -> None:
             )
         with backlog:
             st.caption(ui.t("logistics.kpi.pickup_backlog.formula"))
-            backlog_section(user, f)
+            backlog_section(view.backlog)
         with dwell:
             st.caption(ui.t("logistics.kpi.mail_centre_dwell.formula"))
             tables.show_table(
-                performance.mail_centre_dwell(user, f, con=con),
+                view.dwell,
                 {
                     "location": "logistics.col.location",
                     "count_stays": "logistics.col.count_stays",
@@ -135,11 +131,8 @@ def render(user: User) -> None:
             )
         with late:
             st.caption(ui.t("logistics.kpi.late_segments.formula"))
-            tables.show_table(
-                performance.late_segments(user, f, con=con), SEGMENT_COLUMNS, key="lg_segments"
-            )
+            tables.show_table(view.late_segments, SEGMENT_COLUMNS, key="lg_segments")
 
 
 user = ui.guard("deliveries")
-with performance.one_view():  # the scope and "now" read once per run
-    render(user)
+render(user)

@@ -168,15 +168,7 @@ def test_page_data_timings(bench_lake: Settings) -> None:
     con = connect_reader(bench_lake)
     cards = {r: _one_branch(con, performance.Filters(region=r)) for r in (REGION, None)}
     pages: dict[str, Callable[[performance.Filters], object]] = {
-        "deliveries": lambda f: (
-            performance.summary(CLI_ACTOR, f, con=con),
-            performance.d_plus_k(CLI_ACTOR, f, con=con),
-            performance.lead_times(CLI_ACTOR, f, con=con),
-            performance.failed_by_reason(CLI_ACTOR, f, con=con),
-            performance.pickup_backlog(CLI_ACTOR, f, con=con, settings=bench_lake),
-            performance.mail_centre_dwell(CLI_ACTOR, f, con=con),
-            performance.late_segments(CLI_ACTOR, f, con=con),
-        ),
+        "deliveries": lambda f: performance.deliveries(CLI_ACTOR, f, con=con, settings=bench_lake),
         "branch_performance": lambda f: (
             scorecards.scorecards(CLI_ACTOR, f, con=con, settings=bench_lake),
             performance.summary(CLI_ACTOR, f, con=con),

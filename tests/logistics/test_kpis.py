@@ -180,6 +180,27 @@ def test_pickup_backlog(manager_a, admin, con) -> None:
     assert mine.by_branch["count_orders"].to_list() == [1]
 
 
+def test_the_deliveries_page_reads_the_same_figures_together(
+    kpi_lake: Settings, manager_a, con
+) -> None:
+    """perf.deliveries (the page's one call, its reads two at a time) returns what each
+    figure's own call returns, in the manager's scope; outside it, nothing is read."""
+    view = perf.deliveries(manager_a, PERIOD, by="service", con=con)
+    assert view.summary.values == perf.summary(manager_a, PERIOD, con=con).values
+    assert view.summary.value("shipments_accepted") == 7
+    assert view.d_plus_k.equals(perf.d_plus_k(manager_a, PERIOD, con=con))
+    assert view.lead_times.equals(perf.lead_times(manager_a, PERIOD, con=con))
+    assert view.failed_by_reason.equals(perf.failed_by_reason(manager_a, PERIOD, con=con))
+    assert view.backlog.orders["order_id"].to_list() == ["EF000000009TH"]
+    assert view.dwell.equals(perf.mail_centre_dwell(manager_a, PERIOD, con=con))
+    assert view.late_segments["count_late"].to_list() == [2]
+    by_region = perf.deliveries(manager_a, PERIOD, by="region", con=con)
+    assert by_region.lead_times.equals(perf.lead_times(manager_a, PERIOD, by="region", con=con))
+    _a, _ra, b, _rb = fixture_lake.branches(kpi_lake)
+    with pytest.raises(PermissionDenied):
+        perf.deliveries(manager_a, perf.Filters(branch=b), con=con)
+
+
 MAY = perf.Filters(start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 31))
 
 
