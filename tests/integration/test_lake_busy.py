@@ -21,11 +21,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.lake_catalogs import catalog_env
+from tests.lake_catalogs import catalog_env, copy_lake_files
 from warehouse import lake as lake_mod
 from warehouse import query
-from warehouse.lake import LakeBusy, connect_reader, connect_writer, is_catalog_busy
-from warehouse.settings import Settings
+from warehouse.lake import (
+    OVERRIDE_DATA_PATH_ENV,
+    LakeBusy,
+    connect_reader,
+    connect_writer,
+    is_catalog_busy,
+)
+from warehouse.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,11 +80,20 @@ def catalog_locked(settings: Settings) -> Iterator[Holder]:
         holder.release()
 
 
-@pytest.fixture
-def lake(settings: Settings) -> Settings:
-    with connect_writer(settings) as con:
+@pytest.fixture(scope="module")
+def lake_template(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A small lake made once (making one runs every migration: seconds), copied per test."""
+    template = load_settings({"POSTMART_DATA_DIR": str(tmp_path_factory.mktemp("busy") / "d")})
+    with connect_writer(template) as con:
         con.execute("insert into dim_region select 'r' || i, 'th', 'en' from range(50) t(i)")
-    return settings
+    return template
+
+
+@pytest.fixture
+def lake(settings: Settings, lake_template: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    copy_lake_files(lake_template, settings.data_dir)
+    monkeypatch.setenv(OVERRIDE_DATA_PATH_ENV, "1")
+    return load_settings()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import duckdb
 
 
 def backfill(con: duckdb.DuckDBPyConnection) -> None:
+    if not con.execute("select exists (select 1 from mart_shipment_timing)").fetchone()[0]:
+        return  # a new lake
     con.execute(
         "insert into mart_open_shipment select * from mart_shipment_timing "
         "where not is_delivered and not is_returned "
