@@ -6,7 +6,10 @@ Expensive things are built once per session and copied per test: the migrated op
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -80,19 +83,43 @@ def empty_lake(
         server.drop_database(name)
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder ``build`` fills once per test run, shared by the xdist workers (their own
+    temporary folders sit side by side under one parent): the first worker to ask builds it
+    under a file lock, the others wait and reuse it. Read it only."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    target = base / name
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".built").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            build(target)
+            (target / ".built").touch()
+    return target
+
+
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A lake holding the tiny demo (seed 1, ending today), built once per test session.
+    """A lake holding the tiny demo (seed 1, ending today), built once per test run (the
+    workers share it).
 
     Read it only: every test that takes it shares the same files.
     """
     from etl.demo import build_demo
 
-    d = tmp_path_factory.mktemp("demo") / "data"
-    d.mkdir()
-    demo = load_settings({"POSTMART_DATA_DIR": str(d)})
-    build_demo(demo, scale="tiny", seed=1, log=lambda _msg: None)
-    return demo
+    def build(folder: Path) -> None:
+        (folder / "data").mkdir()
+        demo = load_settings({"POSTMART_DATA_DIR": str(folder / "data")})
+        build_demo(demo, scale="tiny", seed=1, log=lambda _msg: None)
+
+    return load_settings(
+        {"POSTMART_DATA_DIR": str(built_once(tmp_path_factory, "demo", build) / "data")}
+    )
 
 
 # ------------------------------------------------------------------ the ops DB, one stack
