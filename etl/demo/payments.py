@@ -573,12 +573,14 @@ def _credits(
         {"refs": [r for r, _ in short]},
     )
     manifest += [_entry("amount_mismatch", "gateway", ref, amt) for ref, amt in short]
-    # orphan credits: money in with a reference that is no batch, day or deposit of ours
+    # orphan credits: money in with a reference that is no batch, day or deposit of ours,
+    # one or a few a day over the year before the margin (the large demo plants thousands:
+    # one a day going back would reach 2008) for ฿1,137.25 to ฿28,450
     con.execute(
         """
         insert into _credit
         select 'STX' || lpad(cast(i as varchar), 13, '0'), $account,
-            $cut - to_days($margin + i), 1000 + i * 137.25,
+            $cut - to_days($margin + 1 + (i - 1) % 365), 1000 + (1 + (i - 1) % 200) * 137.25,
             'TRF' || lpad(cast(i as varchar), 8, '0'),
             'รับโอนเงิน ไม่ระบุผู้โอน', 'demo:bank_statement'
         from range(1, $k + 1) t(i)
