@@ -3,7 +3,7 @@
     open ──resolve──▶ resolved
       │  └─write off above WRITE_OFF_APPROVAL_THB──▶ pending_approval ──approve──▶ resolved
       │                                                   └──reject───▶ open
-      └── (the data resolves the break: recon.sync) ──▶ closed_by_data
+      └── (the data resolves the break: case_sync.sync) ──▶ closed_by_data
 
 Every change is ``UPDATE pay_case ... WHERE case_id = :id AND version = :seen`` with the
 rowcount checked, inside a write transaction (``BEGIN IMMEDIATE`` on SQLite): of two
