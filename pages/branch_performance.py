@@ -35,6 +35,7 @@ def render(user: User) -> None:
         summary = performance.summary(user, f, con=con)
         logistics_ui.as_of_line(summary)
         st.caption(ui.t("logistics.scorecard_help"))
+        logistics_ui.none_ranked_note(cards)
         event = tables.show_table(
             cards,
             SCORECARD_COLUMNS,

@@ -31,6 +31,7 @@ def render(user: User) -> None:
             or "branches"
         )
         con = lake.reader()
+        cards = scorecards.scorecards(user, f, con=con)
         mv = network_map.map_view(user, view, f, lang=ui.language(), con=con)
         legend = {
             "flows": {"top": network_map.TOP_FLOWS},
@@ -38,6 +39,7 @@ def render(user: User) -> None:
         }.get(view, {})
         st.caption(ui.t(f"logistics.map.legend.{view}", **legend))
         if view == "branches":
+            logistics_ui.none_ranked_note(cards)
             st.caption(ui.t("logistics.map.click_help"))
             event = st.pydeck_chart(
                 mv.deck,
@@ -55,7 +57,6 @@ def render(user: User) -> None:
             + " · "
             + ui.t("logistics.map.payload", size=f"{mv.payload_bytes / 1024:,.0f} KB")
         )
-        cards = scorecards.scorecards(user, f, con=con)
         codes = cards["branch_code"].to_list()
         chosen = picked or widgets.query_value("card", codes)
         widgets.mirror_query_params({"card": chosen})

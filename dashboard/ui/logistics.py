@@ -130,6 +130,16 @@ LATE_COLUMNS = {
 LATE_SHOWN = 500
 
 
+def none_ranked_note(cards) -> None:
+    """When branches are shown but none has the minimum of due items to be ranked (a short
+    period, a quiet region, the small demo), say so and what to do, rather than leave every
+    branch grey without a word."""
+    if cards.height and (cards["target_status"] == "too_few").all():
+        from warehouse.settings import load_settings
+
+        st.info(t("logistics.none_ranked", n=load_settings().min_branch_sample))
+
+
 def scorecard(card: dict) -> None:
     """One branch's card: rate against target, ranks with their field sizes."""
     cols = st.columns(4)
