@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.production import serve
+from dashboard.production import nginx_conf, serve
 from warehouse.settings import load_settings
 
 pytestmark = pytest.mark.skipif(not serve.NGINX.exists(), reason="nginx is not installed")
@@ -58,7 +58,7 @@ def stand_in(port: int) -> Iterator[http.server.HTTPServer]:
 
 @contextlib.contextmanager
 def nginx_in_front(tmp_path: Path, ports: tuple[int, ...]) -> Iterator[serve.Supervisor]:
-    layout = serve.Layout(tmp_path / "run", "127.0.0.1", free_port(), ports)
+    layout = nginx_conf.Layout(tmp_path / "run", "127.0.0.1", free_port(), ports)
     sup = serve.Supervisor(layout, secret="x")
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (layout.run_dir / "tmp" / kind).mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def fetch(url: str, cookie: str | None = None) -> tuple[int, str, str | None]:
         with urllib.request.urlopen(request, timeout=5) as resp:
             route = None
             for header in resp.headers.get_all("Set-Cookie") or []:
-                if header.startswith(serve.ROUTE_COOKIE + "="):
+                if header.startswith(nginx_conf.ROUTE_COOKIE + "="):
                     route = header.split(";", 1)[0]
             return resp.status, resp.read().decode(), route
     except urllib.error.HTTPError as exc:
@@ -110,7 +110,7 @@ class Browser:
 
 
 def test_generated_configuration_is_valid_nginx(tmp_path: Path) -> None:
-    layout = serve.Layout(tmp_path / "run", "127.0.0.1", free_port(), (8601, 8602, 8603))
+    layout = nginx_conf.Layout(tmp_path / "run", "127.0.0.1", free_port(), (8601, 8602, 8603))
     sup = serve.Supervisor(layout, secret="x")
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (layout.run_dir / "tmp" / kind).mkdir(parents=True, exist_ok=True)
@@ -135,7 +135,7 @@ def test_browser_stays_on_its_replica_and_fails_over(tmp_path: Path) -> None:
         seen = {id(br): {br.get(url + "/page") for _ in range(4)} for br in browsers}
         assert all(len(ports) == 1 for ports in seen.values())
         assert all(
-            br.route == f"{serve.ROUTE_COOKIE}=r{next(iter(seen[id(br)]))}" for br in browsers
+            br.route == f"{nginx_conf.ROUTE_COOKIE}=r{next(iter(seen[id(br)]))}" for br in browsers
         )
         # ... and the browsers spread over both.
         assert {p for ports in seen.values() for p in ports} == {str(a), str(b)}
@@ -148,7 +148,7 @@ def test_browser_stays_on_its_replica_and_fails_over(tmp_path: Path) -> None:
         second.shutdown()
         second.server_close()
         assert moved.get(url + "/page") == str(a)
-        assert moved.route == f"{serve.ROUTE_COOKIE}=r{a}"
+        assert moved.route == f"{nginx_conf.ROUTE_COOKIE}=r{a}"
         with stand_in(b):
             assert {moved.get(url + "/page") for _ in range(4)} == {str(a)}
             stayed = next(br for br in browsers if seen[id(br)] == {str(a)})
@@ -158,8 +158,8 @@ def test_browser_stays_on_its_replica_and_fails_over(tmp_path: Path) -> None:
 def test_metrics_hidden_health_passed(tmp_path: Path) -> None:
     a = free_port()
     with stand_in(a), nginx_in_front(tmp_path, (a,)) as sup:
-        assert get(sup.layout.url + serve.METRICS_PATH)[0] == 404
-        assert get(sup.layout.url + serve.HEALTH_PATH) == (
+        assert get(sup.layout.url + nginx_conf.METRICS_PATH)[0] == 404
+        assert get(sup.layout.url + nginx_conf.HEALTH_PATH) == (
             200,
             f"{a} 127.0.0.1:{sup.layout.listen_port}",
         )
@@ -173,7 +173,7 @@ def test_replica_taken_out_is_not_served(tmp_path: Path) -> None:
         bodies = {get(sup.layout.url + "/p", f"pm_bind=b{n}")[1].split()[0] for n in range(10)}
         assert bodies == {str(b)}
         # A browser whose route names the replica taken out is served by another.
-        assert get(sup.layout.url + "/p", f"{serve.ROUTE_COOKIE}=r{a}")[1].split()[0] == str(b)
+        assert get(sup.layout.url + "/p", f"{nginx_conf.ROUTE_COOKIE}=r{a}")[1].split()[0] == str(b)
 
 
 def test_one_cookie_secret_made_once_private(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ class _Slow(_Named):
 def supervised(tmp_path: Path, ports: tuple[int, ...]) -> Iterator[tuple[serve.Supervisor, list]]:
     """A supervisor over stand-in replicas: each replica's process is a `sleep` (alive),
     and a restart is recorded instead of starting Streamlit."""
-    layout = serve.Layout(tmp_path / "run", "127.0.0.1", free_port(), ports)
+    layout = nginx_conf.Layout(tmp_path / "run", "127.0.0.1", free_port(), ports)
     layout.run_dir.mkdir(parents=True)
     sup = serve.Supervisor(layout, secret="x", say=lambda line: None)
     restarted: list[int] = []
@@ -285,6 +285,6 @@ def test_first_visits_without_cookies_spread_over_the_replicas(tmp_path: Path) -
     a, b = free_port(), free_port()
     with stand_in(a), stand_in(b), nginx_in_front(tmp_path, (a, b)) as sup:
         placed = [fetch(sup.layout.url + "/")[2] for _ in range(30)]
-        assert set(placed) == {f"{serve.ROUTE_COOKIE}=r{a}", f"{serve.ROUTE_COOKIE}=r{b}"}
+        assert set(placed) == {f"{nginx_conf.ROUTE_COOKIE}=r{a}", f"{nginx_conf.ROUTE_COOKIE}=r{b}"}
         for route in placed[:4]:
             assert get(sup.layout.url + "/p", route)[1].split()[0] == route.rsplit("r", 1)[1]
