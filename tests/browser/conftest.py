@@ -11,6 +11,8 @@ import pytest
 
 from dashboard.admin import accounts, bootstrap
 from dashboard.identity import authz
+from dashboard.onboarding import store
+from dashboard.payments import payouts
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -38,6 +40,8 @@ def browser_env(demo_settings: Settings, tmp_path_factory: pytest.TempPathFactor
         "POSTMART_LAKE_DATA_PATH": demo_settings.lake_data_path,
         # impact: the demo lake is shared and read only; decisions must not write to it.
         "POSTMART_SELLER_SYNC": "manual",
+        # payouts run weekly on this weekday: today, so that the run can be tried
+        "POSTMART_PAYOUT_WEEKDAY": payouts.WEEKDAYS[store.now().weekday()],
     }
     for name in ("OPS_DB_URL", "INBOX_DIR"):
         env.pop(f"POSTMART_{name}", None)

@@ -1,6 +1,8 @@
 """Payments end to end in Chromium: the payments officer opens the daily statement, goes to
-the exception queue, opens the oldest case and resolves it; the statement page still adds
-up. Screenshots go to test-artifacts/screenshots/."""
+the exception queue, resolves the first case and sees the money at risk fall by its amount;
+holds and releases a seller's payout; runs the payouts, downloads the bank file (its
+trailer matching its lines and the run) and is refused a second run of the window.
+Screenshots go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ def test_officer_follows_a_break_to_its_case_and_resolves_it(reconciled, browser
     open_page(page, "reconciliation")
     see(page, th("payments.by_payment_day"))
     see(page, th("payments.money_at_risk"))
+    at_risk = money_at_risk(page)
     screenshot(page, "60-reconciliation")
 
     page.get_by_text(th("payments.open_queue"), exact=True).click()
@@ -48,6 +51,7 @@ def test_officer_follows_a_break_to_its_case_and_resolves_it(reconciled, browser
     wait_idle(page)
     screenshot(page, "61-exception-queue")
     case_id = int(table_cell(page, 0, column=1).replace(",", ""))
+    amount = baht(table_cell(page, 0, column=5))
     select_table_row(page, 0)
     page.get_by_role("button", name=th("payments.resolve"), exact=True).wait_for(state="visible")
     wait_idle(page)
@@ -57,6 +61,21 @@ def test_officer_follows_a_break_to_its_case_and_resolves_it(reconciled, browser
     see(page, th("payments.resolved", case_id=case_id))
     wait_idle(page)
     screenshot(page, "62-case-resolved")
+    # back on the reconciliation page, the money at risk is less by the case's amount
+    open_page(page, "reconciliation")
+    see(page, th("payments.money_at_risk"))
+    assert money_at_risk(page) == pytest.approx(at_risk - amount, abs=0.005)
+    screenshot(page, "62b-reconciliation-after")
+
+
+def baht(text: str) -> float:
+    return float(text.replace("฿", "").replace(",", "").strip())
+
+
+def money_at_risk(page) -> float:
+    """The money-at-risk tile of the reconciliation page, in baht."""
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text=th("payments.money_at_risk"))
+    return baht(tile.locator('[data-testid="stMetricValue"]').inner_text())
 
 
 def test_officer_holds_and_releases_a_sellers_payout(reconciled, browser_env, page) -> None:
@@ -100,3 +119,48 @@ def test_officer_holds_and_releases_a_sellers_payout(reconciled, browser_env, pa
     screenshot(page, "64-payout-released")
     with seeding(browser_env):
         assert hold_id not in payouts.holds(CLI_ACTOR)["hold_id"].to_list()
+
+
+def test_officer_runs_the_payouts_and_downloads_the_bank_file(
+    reconciled, browser_env, page
+) -> None:
+    """On the run day (the servers' POSTMART_PAYOUT_WEEKDAY is today's): the run, its bank
+    file downloaded with totals that match the run, and a second run of the same window
+    refused."""
+    import csv
+    import io
+    import re
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from warehouse import ops
+    from warehouse.ops_schema_payments import pay_payout_run
+
+    sign_in(page, reconciled, "demo.payments", browser_env.passwords["demo.payments"])
+    open_page(page, "payouts")
+    run_button = page.get_by_role("button", name=th("payments.run_payouts"), exact=True)
+    run_button.click()
+    made = page.get_by_text(re.compile(r"สร้างรอบจ่าย \d+ แล้ว"))
+    made.first.wait_for(state="visible", timeout=120_000)
+    wait_idle(page)
+    screenshot(page, "65-payouts-run")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name=th("payments.download_bank_file")).click()
+    text = Path(caught.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    details = [r for r in rows if r[0] == "D"]
+    header, trailer = rows[0], rows[-1]
+    with seeding(browser_env):
+        with ops.read(ops.engine()) as conn:
+            run = conn.execute(
+                select(pay_payout_run).order_by(pay_payout_run.c.run_id.desc())
+            ).first()
+    assert header[0] == "H" and header[2] == f"POSTMART-RUN-{run.run_id:06d}"
+    assert trailer[0] == "T" and int(trailer[1]) == len(details) == run.count_payouts > 0
+    total = sum(round(float(r[4]) * 100) for r in details)
+    assert round(float(trailer[2]) * 100) == total == round(float(run.total_thb) * 100)
+    # the same window again: refused, and no second file
+    run_button.click()
+    see(page, th("payments.payout.already_run", run_id=run.run_id, by="demo.payments")[:40])
+    screenshot(page, "66-payouts-run-refused")
