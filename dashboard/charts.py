@@ -24,9 +24,18 @@ def base_layout(title: str | None = None) -> dict:
     """Layout settings every figure of ours shares."""
     return {
         "font": {"family": THAI_FONT_FAMILY, "size": 13},
-        "title": {"text": title, "font": {"family": THAI_FONT_FAMILY}} if title else None,
+        # A title sits at the top of the margin and the legend under it, just above the
+        # plot: in 50 px the two overlapped (the Thai title over the legend's first entry).
+        "title": {
+            "text": title,
+            "font": {"family": THAI_FONT_FAMILY},
+            "y": 0.98,
+            "yanchor": "top",
+        }
+        if title
+        else None,
         "height": CHART_HEIGHT_PX,
-        "margin": {"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 80 if title else 20, "b": 10},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         "hoverlabel": {"font": {"family": THAI_FONT_FAMILY}},
     }

@@ -150,9 +150,12 @@ def scorecard(card: dict) -> None:
         else "–",
         border=True,
     )
+    # An unranked branch gets a dash in its tiles and the reason in one line below them:
+    # "too few parcels to rank" in three tiles was cut to "จำนวนน้…" on a laptop screen.
+    ranked = card["target_status"] != "too_few"
     cols[1].metric(
         t("logistics.col.target_status"),
-        t(f"logistics.target.{card['target_status']}"),
+        t(f"logistics.target.{card['target_status']}") if ranked else "–",
         border=True,
     )
     for col, rank, of in (
@@ -160,11 +163,19 @@ def scorecard(card: dict) -> None:
         (cols[3], "rank_in_peer_group", "count_ranked_in_peer_group"),
     ):
         value = (
-            t("logistics.rank_of", rank=card[rank], of=card[of])
-            if card[rank] is not None
-            else t("logistics.target.too_few")
+            t("logistics.rank_of", rank=card[rank], of=card[of]) if card[rank] is not None else "–"
         )
         col.metric(t(f"logistics.col.{rank}"), value, border=True)
+    if not ranked:
+        from warehouse.settings import load_settings
+
+        st.caption(
+            t(
+                "logistics.not_ranked_because",
+                due=int(card["count_due"] or 0),
+                n=load_settings().min_branch_sample,
+            )
+        )
 
 
 def branch_detail(user: User, f: performance.Filters, card: dict) -> None:

@@ -116,6 +116,11 @@ def test_admin_opens_a_branch_scorecard_with_its_late_list(app_env, demo_account
     assert any(first in s.value for s in at.subheader)
     # the late list's table (possibly empty: then the note), and the weekly chart
     assert len(at.dataframe) >= 1
+    # no PR06 branch has 30 due items on the tiny demo: dashes in the rank tiles, and why
+    # in one line (the long words were cut short in the tiles)
+    assert [m.value for m in at.metric][1:] == ["–", "–", "–"]
+    reason = th("logistics.not_ranked_because", due=0, n=30).split(":")[0]
+    assert any(c.value.startswith(reason) and "30" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("page", ["delivery_map", "branch_performance"])
