@@ -126,11 +126,19 @@ def case_panel(user: User, case_id: int) -> None:
             ui.md("payments.awaiting_approval", who=case["requested_by_name"] or ""),
             icon=":material/approval:",
         )
-        note = st.text_input(ui.t("payments.note"), key="approval_note")
-        yes, no = st.columns(2)
-        for col, approve in ((yes, True), (no, False)):
-            label = "payments.approve_write_off" if approve else "payments.reject_write_off"
-            if col.button(ui.t(label), key=f"approve_{approve}"):
+        # One form, the note typed reaching the app with the click (as the comment's).
+        with st.form("write_off_decision", border=False, enter_to_submit=False):
+            note = st.text_input(ui.t("payments.note"), key="approval_note")
+            yes, no = st.columns(2)
+            clicked = {
+                approve: col.form_submit_button(
+                    ui.t("payments.approve_write_off" if approve else "payments.reject_write_off"),
+                    key=f"approve_{approve}",
+                )
+                for col, approve in ((yes, True), (no, False))
+            }
+        for approve, pressed in clicked.items():
+            if pressed:
                 done = ui.text.attempt(
                     write_off.decide,
                     user,
@@ -141,7 +149,9 @@ def case_panel(user: User, case_id: int) -> None:
                     session_id=ui.session_id(),
                 )
                 if done:
-                    ui.text.flash(FLASH, "payments.resolved", case_id=case_id)
+                    # a rejected write-off goes back to the queue, open: not "resolved"
+                    key = "payments.resolved" if approve else "payments.write_off_rejected"
+                    ui.text.flash(FLASH, key, case_id=case_id)
                     st.rerun()
 
 

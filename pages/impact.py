@@ -241,8 +241,13 @@ def _show_reverify(user: User, briefing, *, latest: bool, lang: str) -> None:
 def _briefing_maker(user: User, view: figures.ImpactView, period: str, lang: str) -> None:
     with st.expander(ui.t("impact.briefing.title"), icon=":material/push_pin:"):
         st.caption(ui.t("impact.briefing.help", snapshot=view.snapshot_id))
-        name = st.text_input(ui.t("impact.briefing.name"), key="impact_briefing_name")
-        if st.button(ui.t("impact.briefing.pin"), key="impact_pin"):
+        # One form: the button carries the name typed. A text box commits on blur, so a
+        # click straight after typing could reach the app before the name did (the suite's
+        # browser test, on a busy machine, pinned without it).
+        with st.form("impact_briefing_form", border=False, enter_to_submit=False):
+            name = st.text_input(ui.t("impact.briefing.name"), key="impact_briefing_name")
+            pin = st.form_submit_button(ui.t("impact.briefing.pin"), key="impact_pin")
+        if pin:
             with ui.errors_shown():
                 made = briefings.create(
                     user,

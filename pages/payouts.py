@@ -93,15 +93,19 @@ def hold_form(user: User) -> None:
 def release_form(user: User, held) -> None:
     if held.is_empty():
         return
-    # Keyed by the newest hold: a hold placed since offers itself first, rather than the
-    # choice made before it was placed.
-    hold_id = st.selectbox(
-        ui.t("payments.col.hold_id"),
-        held["hold_id"].to_list(),
-        key=f"release_id_{held['hold_id'][0]}",
-    )
-    reason = st.text_input(ui.t("payments.release_reason"), key="release_reason")
-    if st.button(ui.t("payments.release_hold"), key="release_btn"):
+    # One form, like the hold's: the button carries the hold chosen and the reason typed (a
+    # text box commits on blur, so a click straight after typing could come first).
+    with st.form("release_hold", border=False, enter_to_submit=False):
+        # Keyed by the newest hold: a hold placed since offers itself first, rather than
+        # the choice made before it was placed.
+        hold_id = st.selectbox(
+            ui.t("payments.col.hold_id"),
+            held["hold_id"].to_list(),
+            key=f"release_id_{held['hold_id'][0]}",
+        )
+        reason = st.text_input(ui.t("payments.release_reason"), key="release_reason")
+        release = st.form_submit_button(ui.t("payments.release_hold"), key="release_btn")
+    if release:
         if ui.text.attempt(payouts.release_hold, user, hold_id, reason, session_id=ui.session_id()):
             ui.text.flash(FLASH, "payments.hold_released", hold_id=hold_id)
             st.rerun()

@@ -130,3 +130,47 @@ def test_payouts_page_holds_and_releases_a_seller(app_env, demo_accounts) -> Non
     next(b for b in at.button if b.label == th("payments.release_hold")).click().run()
     assert any("payments" not in s.value for s in at.success)
     assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("approve", [False, True])
+def test_a_second_officer_decides_a_write_off_with_the_note_typed(
+    app_env, demo_accounts, approve: bool
+) -> None:
+    """A write-off above the limit waits for a second officer; the admin opens the case,
+    types a note and approves or rejects it (the note and the click are one form; a
+    rejection needs the note and puts the case back in the queue, said so)."""
+    from sqlalchemy import select
+
+    from dashboard.identity import auth
+    from dashboard.payments import cases
+    from warehouse import ops
+    from warehouse.ops_schema_payments import pay_case
+
+    with ops.read(ops.engine()) as conn:
+        case_id = conn.execute(
+            select(pay_case.c.case_id)
+            .where(
+                pay_case.c.status == "open",
+                pay_case.c.amount_thb > app_env.write_off_approval_thb,
+            )
+            .order_by(pay_case.c.case_id)
+            .limit(1)
+        ).scalar_one()
+    first = auth.sign_in(*account_of(demo_accounts, "payments_officer")[:2], session_id="seed")
+    asked = cases.resolve(first, case_id, "written_off", "ติดตามไม่ได้เกิน 90 วัน")
+    assert asked["status"] == "pending_approval"
+
+    at = _open(signed_in_app(*account_of(demo_accounts, "admin")), "exception_queue")
+    at.session_state["case_open"] = case_id
+    at.run()
+    at.text_input(key="approval_note").input("ตรวจเอกสารแล้ว" if approve else "ขอหลักฐานเพิ่ม")
+    at.button(key=f"approve_{approve}").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    done = "payments.resolved" if approve else "payments.write_off_rejected"
+    assert any(th(done, case_id=case_id) in s.value for s in at.success)
+    with ops.read(ops.engine()) as conn:
+        status = conn.execute(
+            select(pay_case.c.status).where(pay_case.c.case_id == case_id)
+        ).scalar_one()
+    assert status == ("resolved" if approve else "open")

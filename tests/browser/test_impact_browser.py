@@ -52,8 +52,6 @@ def test_build_download_and_reopen_a_briefing(server: Server, page) -> None:
     page.get_by_text(th("impact.briefing.title")).click()
     name = page.get_by_label(th("impact.briefing.name"))
     name.fill(NAME)
-    name.press("Enter")
-    wait_idle(page)
     page.get_by_role("button", name=th("impact.briefing.pin")).click()
     page.get_by_text(NAME, exact=False).first.wait_for(state="visible", timeout=60_000)
     page.wait_for_url("**briefing=*", timeout=60_000)
