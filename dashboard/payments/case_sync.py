@@ -115,6 +115,27 @@ def _event(case_id: int, action: str, frm: str | None, to: str | None, at: dt.da
     }
 
 
+def _step(
+    conn: Connection,
+    case: dict[str, Any],
+    at: dt.datetime,
+    run_id: int,
+    *,
+    if_status: str | None = None,
+    **values: Any,
+) -> None:
+    """One case moved by a run: ``values`` set, stamped with the run and its version up
+    (only while its status is still ``if_status``, when given)."""
+    where = [pay_case.c.case_id == case["case_id"]]
+    if if_status is not None:
+        where.append(pay_case.c.status == if_status)
+    conn.execute(
+        update(pay_case)
+        .where(*where)
+        .values(**values, updated_at=at, last_seen_run_id=run_id, version=case["version"] + 1)
+    )
+
+
 def _keep_breaks(conn: Connection, breaks: pl.DataFrame, since: dt.date | None) -> int:
     """The run's break set into ``pay_recon_break``: the days from ``since`` replaced
     (all when EVERY_DAY; none when None); returns how many breaks there are now."""
@@ -185,29 +206,21 @@ def sync(
         case = cases[brk["break_key"]]
         values = {f: brk[f] for f in _FIELDS}
         if case["status"] == "closed_by_data":
-            conn.execute(
-                update(pay_case)
-                .where(pay_case.c.case_id == case["case_id"], pay_case.c.status == "closed_by_data")
-                .values(
-                    **values,
-                    status="open",
-                    closed_reason=None,
-                    closed_at=None,
-                    updated_at=at,
-                    last_seen_run_id=run_id,
-                    version=case["version"] + 1,
-                )
+            _step(
+                conn,
+                case,
+                at,
+                run_id,
+                if_status="closed_by_data",
+                **values,
+                status="open",
+                closed_reason=None,
+                closed_at=None,
             )
             events.append(_event(case["case_id"], "reopened", "closed_by_data", "open", at))
             reopened += 1
         elif not _same(case, brk):
-            conn.execute(
-                update(pay_case)
-                .where(pay_case.c.case_id == case["case_id"])
-                .values(
-                    **values, updated_at=at, last_seen_run_id=run_id, version=case["version"] + 1
-                )
-            )
+            _step(conn, case, at, run_id, **values)
             events.append(
                 _event(
                     case["case_id"], "updated", case["status"], case["status"], at, brk["detail"]
@@ -253,17 +266,15 @@ def sync(
         ):
             continue  # a day this run did not re-examine: its break stands
         reason = CLOSED_REASON.get(case["break_class"], "no_longer_found")
-        conn.execute(
-            update(pay_case)
-            .where(pay_case.c.case_id == case["case_id"], pay_case.c.status == case["status"])
-            .values(
-                status="closed_by_data",
-                closed_reason=reason,
-                closed_at=at,
-                updated_at=at,
-                last_seen_run_id=run_id,
-                version=case["version"] + 1,
-            )
+        _step(
+            conn,
+            case,
+            at,
+            run_id,
+            if_status=case["status"],
+            status="closed_by_data",
+            closed_reason=reason,
+            closed_at=at,
         )
         events.append(
             _event(case["case_id"], "closed_by_data", case["status"], "closed_by_data", at, reason)

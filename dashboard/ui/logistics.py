@@ -12,6 +12,7 @@ from dashboard.logistics import figures, kpis, performance, scope, scorecards
 from dashboard.ui import labels, lake, tables, text, widgets
 from dashboard.ui.text import language, t
 from warehouse import vocab
+from warehouse.settings import load_settings
 
 
 def _region_label(df, code: str) -> str:
@@ -134,9 +135,7 @@ def none_ranked_note(cards) -> None:
     """When branches are shown but none has the minimum of due items to be ranked (a short
     period, a quiet region, the small demo), say so and what to do, rather than leave every
     branch grey without a word."""
-    if cards.height and (cards["target_status"] == "too_few").all():
-        from warehouse.settings import load_settings
-
+    if cards.height and not cards["is_ranked"].any():
         st.info(t("logistics.none_ranked", n=load_settings().min_branch_sample))
 
 
@@ -152,7 +151,7 @@ def scorecard(card: dict) -> None:
     )
     # An unranked branch gets a dash in its tiles and the reason in one line below them:
     # "too few parcels to rank" in three tiles was cut to "จำนวนน้…" on a laptop screen.
-    ranked = card["target_status"] != "too_few"
+    ranked = card["is_ranked"]
     cols[1].metric(
         t("logistics.col.target_status"),
         t(f"logistics.target.{card['target_status']}") if ranked else "–",
@@ -167,8 +166,6 @@ def scorecard(card: dict) -> None:
         )
         col.metric(t(f"logistics.col.{rank}"), value, border=True)
     if not ranked:
-        from warehouse.settings import load_settings
-
         st.caption(
             t(
                 "logistics.not_ranked_because",
