@@ -161,10 +161,13 @@ def scorecard(card: dict) -> None:
         (cols[2], "rank_in_region", "count_ranked_in_region"),
         (cols[3], "rank_in_peer_group", "count_ranked_in_peer_group"),
     ):
-        value = (
-            t("logistics.rank_of", rank=card[rank], of=card[of]) if card[rank] is not None else "–"
-        )
-        col.metric(t(f"logistics.col.{rank}"), value, border=True)
+        # the field's size in the label: "519 จาก 1,036" in the value was cut to "519 จาก 1…"
+        label = t(f"logistics.col.{rank}")
+        if card[rank] is None:
+            col.metric(label, "–", border=True)
+        else:
+            label += " " + t("logistics.rank_among", of=card[of])
+            col.metric(label, f"{card[rank]:,}", border=True)
     if not ranked:
         st.caption(
             t(

@@ -137,3 +137,17 @@ def test_a_view_with_no_branch_ranked_says_why_and_what_to_do(
     at = _open(demo_accounts, "branch_manager", page)
     infos = [i.value for i in at.info]
     assert note not in infos and th("logistics.none_ranked", n=1) not in infos
+
+
+def test_a_ranked_branch_card_shows_its_rank_and_the_field_in_the_label(
+    app_env, demo_accounts, monkeypatch
+) -> None:
+    """The rank tiles hold the rank alone ("519"), the field's size sits in the label
+    ("… (จาก 1,036)"): "519 จาก 1,036" in the value was cut short on the large demo."""
+    monkeypatch.setenv("POSTMART_MIN_BRANCH_SAMPLE", "1")
+    at = _open(demo_accounts, "admin", "branch_performance", region="PR06")
+    first = list(at.dataframe[0].value[th("logistics.filter.branch")])[0]
+    at = _open(demo_accounts, "admin", "branch_performance", region="PR06", card=first)
+    ranks = [m for m in at.metric if th("logistics.col.rank_in_region") in m.label]
+    assert len(ranks) == 1 and ranks[0].value.replace(",", "").isdigit()
+    assert th("logistics.rank_among", of=0).split("0")[0] in ranks[0].label
