@@ -145,6 +145,7 @@ def render(user: User) -> None:
             formatting.format_baht(float(part["net_thb"].sum() or 0) if part.height else 0),
             ui.t("payments.sellers", count=part.height),
             delta_color="off",
+            delta_arrow="off",  # a count of sellers, not a change: no "↑"
             border=True,
         )
     tables.show_table(
